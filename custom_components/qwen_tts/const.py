@@ -1,0 +1,34 @@
+"""Constants of the Qwen TTS integration."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "qwen_tts"
+LOGGER = logging.getLogger(__package__)
+
+CONF_REGION: Final = "region"
+CONF_BASE_URL: Final = "base_url"
+
+SUBENTRY_TTS: Final = "tts"
+CONF_MODEL: Final = "model"
+CONF_VOICE: Final = "voice"
+CONF_LANGUAGE: Final = "language"
+CONF_INSTRUCTIONS: Final = "instructions"
+CONF_OPTIMIZE_INSTRUCTIONS: Final = "optimize_instructions"
+CONF_SPEECH_RATE: Final = "speech_rate"
+CONF_PITCH_RATE: Final = "pitch_rate"
+CONF_VOLUME: Final = "volume"
+
+# tts.speak options (besides voice/model/instructions/... above).
+ATTR_LANGUAGE_TYPE: Final = "language_type"
+
+DEFAULT_PROFILE_NAME: Final = "Qwen TTS"
+DEFAULT_MODEL: Final = "qwen3-tts-flash"
+DEFAULT_VOICE: Final = "Cherry"
+DEFAULT_CLONE_MODEL: Final = "qwen3-tts-vc-2026-01-22"
+DEFAULT_DESIGN_MODEL: Final = "qwen3-tts-vd-2026-01-26"
+DEFAULT_SPEECH_RATE: Final = 1.0
+DEFAULT_PITCH_RATE: Final = 1.0
+DEFAULT_VOLUME: Final = 50

@@ -1,0 +1,57 @@
+"""The account's cloned and designed voices, loaded at setup and refreshed slowly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN, LOGGER
+from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
+
+REFRESH_INTERVAL = timedelta(minutes=30)
+
+
+class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
+    """Keeps ``{voice id: AccountVoice}`` of the account; a 401 starts reauth."""
+
+    config_entry: ConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, client: DashScopeClient) -> None:
+        """Create the coordinator for one account."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} voices",
+            update_interval=REFRESH_INTERVAL,
+        )
+        self.client = client
+
+    async def _async_update_data(self) -> dict[str, AccountVoice]:
+        try:
+            voices = await self.client.list_voices()
+        except AuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except DashScopeError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="voices_unavailable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        return {v.voice: v for v in voices}
+
+    def find(self, voice: str) -> AccountVoice | None:
+        """Find an account voice by id or by the friendly name it was created with."""
+        voices = self.data or {}
+        if found := voices.get(voice):
+            return found
+        matches = [v for v in voices.values() if v.name.lower() == voice.lower()]
+        # Newest first when a name was reused.
+        matches.sort(key=lambda v: v.created or "", reverse=True)
+        return matches[0] if matches else None

@@ -1,0 +1,89 @@
+"""Typed requests and results of the DashScope client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+AudioFormat = Literal["pcm", "wav", "mp3"]
+DEFAULT_SAMPLE_RATE = 24000
+
+
+class VoiceKind(StrEnum):
+    """Where an account voice came from."""
+
+    CLONED = "cloned"
+    DESIGNED = "designed"
+
+
+@dataclass(frozen=True, slots=True)
+class SynthesisRequest:
+    """One synthesis: ``text``/``voice``/``language_type`` go in ``input``, the rest in ``parameters``.
+
+    ``None`` means "not sent" (the service default applies).
+    """
+
+    model: str
+    text: str
+    voice: str
+    language_type: str = "Auto"
+    instructions: str | None = None
+    optimize_instructions: bool | None = None
+    speech_rate: float | None = None
+    pitch_rate: float | None = None
+    volume: int | None = None
+    response_format: AudioFormat = "pcm"
+    sample_rate: int = DEFAULT_SAMPLE_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class SynthesisResult:
+    """A finished non-streaming synthesis: a WAV with a correct header (or MP3 bytes)."""
+
+    audio: bytes
+    audio_format: Literal["wav", "mp3"]
+    sample_rate: int
+    request_id: str | None = None
+    characters: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RealtimeSettings:
+    """The ``session.update`` of a realtime WebSocket session. ``None`` fields are not sent."""
+
+    model: str
+    voice: str
+    language_type: str = "Auto"
+    mode: Literal["server_commit", "commit"] = "server_commit"
+    response_format: Literal["pcm", "wav", "mp3", "opus"] = "pcm"
+    sample_rate: int = DEFAULT_SAMPLE_RATE
+    speech_rate: float | None = None
+    pitch_rate: float | None = None
+    volume: int | None = None
+    instructions: str | None = None
+    optimize_instructions: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountVoice:
+    """A cloned or designed voice of the account."""
+
+    voice: str
+    name: str
+    kind: VoiceKind
+    target_model: str
+    created: str | None = None
+    language: str | None = None
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DesignedVoice:
+    """The result of a voice design: the voice and its preview audio."""
+
+    voice: AccountVoice
+    preview_audio: bytes
+    preview_format: str
+    preview_sample_rate: int
+    request_id: str | None = None

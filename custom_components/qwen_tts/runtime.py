@@ -1,0 +1,29 @@
+"""What a loaded account keeps in ``entry.runtime_data``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+
+from .const import CONF_BASE_URL, CONF_REGION
+from .coordinator import AccountVoicesCoordinator
+from .dashscope import DashScopeClient, Endpoint
+
+
+@dataclass(slots=True)
+class QwenTTSRuntimeData:
+    """What a loaded account holds: the client and the account's voices."""
+
+    client: DashScopeClient
+    voices: AccountVoicesCoordinator
+
+
+type QwenTTSConfigEntry = ConfigEntry[QwenTTSRuntimeData]
+
+
+def endpoint_from_data(data: Mapping[str, Any]) -> Endpoint:
+    """Build the endpoint from an entry's data (region, and base_url for ``custom``)."""
+    return Endpoint.for_region(data[CONF_REGION], data.get(CONF_BASE_URL))
