@@ -32,3 +32,12 @@ DEFAULT_DESIGN_MODEL: Final = "qwen3-tts-vd-2026-01-26"
 DEFAULT_SPEECH_RATE: Final = 1.0
 DEFAULT_PITCH_RATE: Final = 1.0
 DEFAULT_VOLUME: Final = 50
+
+# The profile created with every account (subentry data; its title is the profile name).
+DEFAULT_PROFILE: Final = {
+    CONF_MODEL: DEFAULT_MODEL,
+    CONF_VOICE: DEFAULT_VOICE,
+    CONF_SPEECH_RATE: DEFAULT_SPEECH_RATE,
+    CONF_PITCH_RATE: DEFAULT_PITCH_RATE,
+    CONF_VOLUME: DEFAULT_VOLUME,
+}
