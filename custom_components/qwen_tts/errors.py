@@ -1,0 +1,67 @@
+"""DashScope failures as translated Home Assistant errors a user can act on."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import DOMAIN
+from .dashscope import (
+    AccountError,
+    AuthError,
+    ContentFilterError,
+    DashScopeConnectionError,
+    DashScopeError,
+    DashScopeTimeoutError,
+    InvalidRequestError,
+    ModelNotFoundError,
+    ProtocolError,
+    RateLimitError,
+    SampleError,
+    ServiceError,
+    VoiceNotFoundError,
+)
+
+# Most specific first: DashScopeTimeoutError is a DashScopeConnectionError.
+_TRANSLATION_KEYS: tuple[tuple[type[DashScopeError], str], ...] = (
+    (AuthError, "auth_failed"),
+    (AccountError, "account_problem"),
+    (RateLimitError, "rate_limited"),
+    (ContentFilterError, "content_rejected"),
+    (VoiceNotFoundError, "voice_not_found"),
+    (SampleError, "sample_rejected"),
+    (ModelNotFoundError, "model_not_found"),
+    (InvalidRequestError, "invalid_request"),
+    (ServiceError, "service_error"),
+    (ProtocolError, "incomplete_audio"),
+    (DashScopeTimeoutError, "timeout"),
+    (DashScopeConnectionError, "cannot_connect"),
+)
+
+
+def translation_key_for(err: DashScopeError) -> str:
+    """The ``exceptions`` translation key describing a DashScope failure."""
+    for error_type, key in _TRANSLATION_KEYS:
+        if isinstance(err, error_type):
+            return key
+    return "unknown_error"
+
+
+def to_ha_error(
+    err: DashScopeError,
+    hass: HomeAssistant | None = None,
+    entry: ConfigEntry | None = None,
+) -> HomeAssistantError:
+    """Translate a DashScope error; a refused key also starts reauthentication."""
+    if isinstance(err, AuthError) and hass is not None and entry is not None:
+        entry.async_start_reauth(hass)
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=translation_key_for(err),
+        translation_placeholders={
+            "message": err.message,
+            "code": err.code or "-",
+            "request_id": err.request_id or "-",
+        },
+    )
