@@ -1,0 +1,368 @@
+"""Voice enrollment samples: read them, check them against DashScope's limits, fix what can be fixed.
+
+A sample is recognised by its content (WAV, MP3 or M4A magic bytes), never by its file name.
+Whatever DashScope would refuse (too short, too long, below 24 kHz, over 10 MB once base64
+encoded, not audio) is refused here, before anything is uploaded. What can be fixed without
+losing quality is fixed: a 16-bit PCM WAV with several channels, extra chunks or wrong size
+fields is rewritten as a canonical mono WAV at its own sample rate (in Python, losslessly);
+MP3, M4A and any other WAV (24-bit, float, RF64, ...) are converted to a 24 kHz mono 16-bit WAV
+with Home Assistant's ffmpeg.
+"""
+
+from __future__ import annotations
+
+from array import array
+import asyncio
+from dataclasses import dataclass, replace
+from enum import StrEnum
+import math
+from pathlib import Path
+import re
+import shutil
+import struct
+import sys
+import tempfile
+
+from homeassistant.components.ffmpeg import get_ffmpeg_manager
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN, LOGGER
+from .dashscope.wav import pcm_to_wav
+
+MIN_DURATION = 3.0  # seconds
+MAX_DURATION = 60.0  # seconds
+MIN_SAMPLE_RATE = 24000  # Hz
+MAX_UPLOAD_SIZE = 10_000_000  # bytes, once base64 encoded
+# Bigger files are not read at all (a 60 s, 192 kHz, stereo, 32-bit WAV is 92 MB).
+MAX_INPUT_SIZE = 100_000_000
+CONVERTED_SAMPLE_RATE = 24000
+FFMPEG_TIMEOUT = 120.0  # seconds
+
+WAV_MIME_TYPE = "audio/wav"
+
+_WAVE_FORMAT_PCM = 0x0001
+_WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+_CANONICAL_HEADER = 44
+# The "Input #0" stream line of ffmpeg's log: "Stream #0:0[0x1](und): Audio: aac (LC) ..., 16000 Hz".
+_FFMPEG_INPUT_RATE = re.compile(r"Stream #0:\d+\S*: Audio: [^\n]*?\b(\d+) Hz")
+
+
+class AudioContainer(StrEnum):
+    """The audio formats DashScope accepts for enrollment, as recognised by content."""
+
+    WAV = "wav"
+    MP3 = "mp3"
+    M4A = "m4a"
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """A checked sample, ready to upload: a mono 16-bit WAV."""
+
+    audio: bytes
+    mime_type: str
+    sample_rate: int
+    duration: float
+    source: AudioContainer
+    converted: bool  # whether the audio bytes differ from the input
+
+
+@dataclass(frozen=True, slots=True)
+class WavInfo:
+    """What the header of a RIFF/WAVE file says, and where its samples are."""
+
+    format_tag: int
+    channels: int
+    sample_rate: int
+    bits_per_sample: int
+    block_align: int
+    data_offset: int
+    data_size: int  # bytes of whole frames actually present
+    canonical: bool  # a 44-byte header with exact sizes and nothing else in the file
+
+    @property
+    def pcm16(self) -> bool:
+        """Whether the samples are 16-bit integer PCM (readable without ffmpeg)."""
+        return (
+            self.format_tag == _WAVE_FORMAT_PCM
+            and self.bits_per_sample == 16
+            and self.block_align == 2 * self.channels
+        )
+
+    @property
+    def duration(self) -> float:
+        """Seconds of audio present."""
+        return self.data_size / self.block_align / self.sample_rate
+
+
+def refusal(key: str, **placeholders: str) -> ServiceValidationError:
+    """A translated refusal of a sample (keys under ``exceptions`` in strings.json)."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def _unreadable(reason: str) -> ServiceValidationError:
+    return refusal("sample_unreadable", reason=reason)
+
+
+def detect_container(data: bytes) -> AudioContainer | None:
+    """Recognise WAV, MP3 or M4A by magic bytes; ``None`` for anything else."""
+    if len(data) >= 12 and data[:4] in (b"RIFF", b"RF64") and data[8:12] == b"WAVE":
+        return AudioContainer.WAV
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return AudioContainer.M4A
+    if data[:3] == b"ID3" and len(data) >= 10:
+        return AudioContainer.MP3
+    if len(data) >= 4 and _is_mpeg_audio_frame(data[:4]):
+        return AudioContainer.MP3
+    return None
+
+
+def _is_mpeg_audio_frame(header: bytes) -> bool:
+    """An MPEG audio frame header (Layer III); ADTS AAC shares the sync word but not the layer."""
+    b1, b2 = header[1], header[2]
+    return (
+        header[0] == 0xFF
+        and b1 & 0xE0 == 0xE0
+        and (b1 >> 3) & 0x03 != 0x01  # version: 01 is reserved
+        and (b1 >> 1) & 0x03 == 0x01  # layer III
+        and b2 >> 4 not in (0x0, 0xF)  # bitrate index: free/bad
+        and (b2 >> 2) & 0x03 != 0x03  # sample rate index: reserved
+    )
+
+
+def parse_wav(data: bytes) -> WavInfo:
+    """Read the ``fmt `` and ``data`` chunks of a RIFF/WAVE file.
+
+    Size fields that claim more than the file holds (streamed or truncated WAVs) are
+    trusted only as far as the bytes go. Raises ``ServiceValidationError`` when the
+    header cannot be read.
+    """
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise _unreadable("not a RIFF/WAVE file")
+    pos = 12
+    fmt: tuple[int, int, int, int, int] | None = None
+    extra_chunks = False
+    while pos + 8 <= len(data):
+        chunk_id = data[pos : pos + 4]
+        (size,) = struct.unpack_from("<I", data, pos + 4)
+        body = pos + 8
+        if chunk_id == b"fmt ":
+            fmt = _parse_fmt(data[body : body + size])
+            extra_chunks |= size != 16
+        elif chunk_id == b"data":
+            if fmt is None:
+                raise _unreadable("the WAV data comes before its format")
+            format_tag, channels, sample_rate, block_align, bits = fmt
+            available = min(size, len(data) - body)
+            available -= available % block_align
+            canonical = (
+                body == _CANONICAL_HEADER
+                and not extra_chunks
+                and size == available
+                and len(data) == body + size
+                and struct.unpack_from("<I", data, 4)[0] == len(data) - 8
+            )
+            return WavInfo(
+                format_tag=format_tag,
+                channels=channels,
+                sample_rate=sample_rate,
+                bits_per_sample=bits,
+                block_align=block_align,
+                data_offset=body,
+                data_size=available,
+                canonical=canonical,
+            )
+        else:
+            extra_chunks = True
+        pos = body + size + (size & 1)  # chunks are word aligned
+    raise _unreadable("the WAV file has no audio data")
+
+
+def _parse_fmt(chunk: bytes) -> tuple[int, int, int, int, int]:
+    """(format tag, channels, sample rate, block align, bits) of a ``fmt `` chunk."""
+    if len(chunk) < 16:
+        raise _unreadable("the WAV format header is truncated")
+    format_tag, channels, sample_rate, _byte_rate, block_align, bits = struct.unpack_from(
+        "<HHIIHH", chunk
+    )
+    if format_tag == _WAVE_FORMAT_EXTENSIBLE and len(chunk) >= 26:
+        # The sub-format GUID begins with the plain format tag.
+        (format_tag,) = struct.unpack_from("<H", chunk, 24)
+    if not channels or not sample_rate or not block_align:
+        raise _unreadable("the WAV format header is invalid")
+    return format_tag, channels, sample_rate, block_align, bits
+
+
+def downmix_pcm16(pcm: bytes, channels: int) -> bytes:
+    """Average interleaved 16-bit little-endian channels into one."""
+    if channels == 1:
+        return pcm
+    samples = array("h")
+    samples.frombytes(pcm[: len(pcm) - len(pcm) % (2 * channels)])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    lanes = [samples[channel::channels] for channel in range(channels)]
+    mono = array("h", [sum(frame) // channels for frame in zip(*lanes, strict=True)])
+    if sys.byteorder == "big":
+        mono.byteswap()
+    return mono.tobytes()
+
+
+def check_sample_rate(sample_rate: int) -> None:
+    """Refuse a sample recorded below 24 kHz (upsampling would not add the missing detail)."""
+    if sample_rate < MIN_SAMPLE_RATE:
+        raise refusal(
+            "sample_rate_too_low",
+            sample_rate=str(sample_rate),
+            min_sample_rate=str(MIN_SAMPLE_RATE),
+        )
+
+
+def check_duration(duration: float) -> None:
+    """Refuse a sample shorter than 3 s or longer than 60 s."""
+    if duration < MIN_DURATION:
+        raise refusal(
+            "sample_too_short", duration=f"{duration:.1f}", min_duration=f"{MIN_DURATION:g}"
+        )
+    if duration > MAX_DURATION:
+        raise refusal(
+            "sample_too_long", duration=f"{duration:.1f}", max_duration=f"{MAX_DURATION:g}"
+        )
+
+
+def check_upload_size(audio: bytes) -> None:
+    """Refuse a sample whose base64 encoding exceeds DashScope's 10 MB."""
+    encoded = 4 * math.ceil(len(audio) / 3)
+    if encoded > MAX_UPLOAD_SIZE:
+        raise refusal(
+            "sample_too_large",
+            size=f"{encoded / 1_000_000:.1f}",
+            max_size=f"{MAX_UPLOAD_SIZE / 1_000_000:g}",
+        )
+
+
+def prepare_pcm16_wav(data: bytes, info: WavInfo) -> Sample:
+    """Check a 16-bit PCM WAV and make it a canonical mono WAV at its own rate."""
+    check_sample_rate(info.sample_rate)
+    check_duration(info.duration)
+    if info.canonical and info.channels == 1:
+        audio, converted = data, False
+    else:
+        pcm = data[info.data_offset : info.data_offset + info.data_size]
+        audio = pcm_to_wav(downmix_pcm16(pcm, info.channels), info.sample_rate)
+        converted = True
+    check_upload_size(audio)
+    return Sample(
+        audio=audio,
+        mime_type=WAV_MIME_TYPE,
+        sample_rate=info.sample_rate,
+        duration=info.duration,
+        source=AudioContainer.WAV,
+        converted=converted,
+    )
+
+
+def ffmpeg_input_sample_rate(log: str) -> int | None:
+    """The sample rate of the input's audio stream, from ffmpeg's log."""
+    input_part = log.split("Output #0", 1)[0]
+    match = _FFMPEG_INPUT_RATE.search(input_part)
+    return int(match.group(1)) if match else None
+
+
+async def async_prepare_sample(hass: HomeAssistant, data: bytes) -> Sample:
+    """Check a sample and return what to upload; raise a translated refusal otherwise."""
+    container = detect_container(data)
+    if container is None:
+        raise _unreadable("not a WAV, MP3 or M4A file")
+    if container is AudioContainer.WAV and data[:4] == b"RIFF":
+        info = parse_wav(data)
+        if info.pcm16:
+            if info.canonical and info.channels == 1:
+                return prepare_pcm16_wav(data, info)
+            return await hass.async_add_executor_job(prepare_pcm16_wav, data, info)
+        # Other encodings: refuse a low rate without running ffmpeg.
+        check_sample_rate(info.sample_rate)
+    return await _async_convert(hass, data, container)
+
+
+async def _async_convert(hass: HomeAssistant, data: bytes, container: AudioContainer) -> Sample:
+    """Convert any supported audio to a 24 kHz mono 16-bit WAV with ffmpeg, then check it."""
+    workdir = Path(await hass.async_add_executor_job(tempfile.mkdtemp, None, f"{DOMAIN}-"))
+    source, target = workdir / "sample", workdir / "sample.wav"
+    try:
+        # A file, not a pipe: M4A files from phones keep their index at the end.
+        await hass.async_add_executor_job(source.write_bytes, data)
+        log = await _async_run_ffmpeg(hass, source, target)
+        sample_rate = ffmpeg_input_sample_rate(log)
+        if sample_rate is None:
+            raise _unreadable("no audio stream found")
+        converted = await hass.async_add_executor_job(target.read_bytes)
+    finally:
+        await hass.async_add_executor_job(shutil.rmtree, workdir, True)
+    check_sample_rate(sample_rate)
+    info = parse_wav(converted)
+    return replace(prepare_pcm16_wav(converted, info), source=container, converted=True)
+
+
+async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> str:
+    """Run ffmpeg without blocking the event loop; return its log, refuse on failure."""
+    command = [
+        get_ffmpeg_manager(hass).binary,
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        # Enough to tell "too long" without converting an hour of audio.
+        "-t",
+        str(MAX_DURATION + 1),
+        "-ac",
+        "1",
+        "-ar",
+        str(CONVERTED_SAMPLE_RATE),
+        "-c:a",
+        "pcm_s16le",
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+        "-f",
+        "wav",
+        "-y",
+        str(target),
+    ]
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(FFMPEG_TIMEOUT):
+            _, stderr = await process.communicate()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise _unreadable("ffmpeg took too long to read the audio") from None
+    log = stderr.decode(errors="replace")
+    if process.returncode != 0:
+        LOGGER.debug("ffmpeg could not convert the sample: %s", log[-2000:])
+        raise _unreadable("ffmpeg could not decode the audio")
+    return log
+
+
+def read_file(path: str, limit: int = MAX_INPUT_SIZE) -> bytes:
+    """Read at most ``limit`` bytes of a sample file (blocking: run in the executor)."""
+    with Path(path).open("rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise refusal("sample_file_too_large", max_size=f"{limit / 1_000_000:g}")
+    return data

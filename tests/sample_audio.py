@@ -1,0 +1,130 @@
+"""Voice samples generated in code: WAV (wave module), MP3 (lameenc), M4A (imageio's ffmpeg)."""
+
+from __future__ import annotations
+
+from array import array
+import io
+import math
+from pathlib import Path
+import struct
+import subprocess
+import tempfile
+import wave
+
+import imageio_ffmpeg
+import lameenc
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def tone(seconds: float, rate: int, *, frequency: float = 220.0, amplitude: int = 8000) -> array:
+    """A 16-bit sine tone."""
+    return array(
+        "h",
+        (
+            int(amplitude * math.sin(2 * math.pi * frequency * i / rate))
+            for i in range(round(seconds * rate))
+        ),
+    )
+
+
+def interleave(*channels: array) -> bytes:
+    """Interleave equally long 16-bit channels into little-endian PCM."""
+    frames = array("h", (s for frame in zip(*channels, strict=True) for s in frame))
+    return frames.tobytes()
+
+
+def wav(seconds: float, rate: int = 24000, channels: int = 1) -> bytes:
+    """A 16-bit PCM WAV written by the wave module (each channel a different tone)."""
+    lanes = [tone(seconds, rate, frequency=220.0 * (c + 1)) for c in range(channels)]
+    return wav_from_pcm(interleave(*lanes), rate, channels)
+
+
+def wav_from_pcm(pcm: bytes, rate: int, channels: int = 1, sample_width: int = 2) -> bytes:
+    """Wrap PCM with the wave module."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(sample_width)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return buffer.getvalue()
+
+
+def pcm_of(wav_bytes: bytes) -> tuple[bytes, int, int]:
+    """(PCM frames, sample rate, channels) of a 16-bit WAV, read with the wave module."""
+    with wave.open(io.BytesIO(wav_bytes), "rb") as reader:
+        assert reader.getsampwidth() == 2
+        return reader.readframes(reader.getnframes()), reader.getframerate(), reader.getnchannels()
+
+
+def with_chunk_before_data(wav_bytes: bytes, chunk_id: bytes = b"LIST", size: int = 26) -> bytes:
+    """The same WAV with an extra chunk between ``fmt `` and ``data`` (as editors write)."""
+    body = b"INFOISFT" + struct.pack("<I", size - 12) + b"x" * (size - 12)
+    chunk = chunk_id + struct.pack("<I", len(body)) + body
+    out = bytearray(wav_bytes[:36] + chunk + wav_bytes[36:])
+    struct.pack_into("<I", out, 4, len(out) - 8)
+    return bytes(out)
+
+
+def with_bogus_sizes(wav_bytes: bytes) -> bytes:
+    """The same WAV with the placeholder sizes of a streamed file (0xFFFFFFFF)."""
+    out = bytearray(wav_bytes)
+    struct.pack_into("<I", out, 4, 0xFFFFFFFF)
+    struct.pack_into("<I", out, 40, 0xFFFFFFFF)
+    return bytes(out)
+
+
+def wav_24bit(seconds: float, rate: int = 48000) -> bytes:
+    """A 24-bit PCM mono WAV."""
+    samples = tone(seconds, rate)
+    pcm = b"".join(struct.pack("<i", s << 8)[:3] for s in samples)
+    return wav_from_pcm(pcm, rate, 1, 3)
+
+
+def wav_float(seconds: float, rate: int = 44100) -> bytes:
+    """A 32-bit float stereo WAV (format tag 3, with a ``fact`` chunk as float WAVs carry)."""
+    samples = tone(seconds, rate)
+    pcm = b"".join(struct.pack("<ff", s / 32768, -s / 32768) for s in samples)
+    fmt = struct.pack("<HHIIHHH", 3, 2, rate, rate * 8, 8, 32, 0)
+    fact = b"fact" + struct.pack("<II", 4, len(samples))
+    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt + fact
+    chunks += b"data" + struct.pack("<I", len(pcm)) + pcm
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
+
+
+def mp3(seconds: float, rate: int = 44100, channels: int = 2) -> bytes:
+    """An MP3 encoded by LAME."""
+    lanes = [tone(seconds, rate, frequency=220.0 * (c + 1)) for c in range(channels)]
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(64)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(channels)
+    encoder.set_quality(7)
+    return bytes(encoder.encode(interleave(*lanes)) + encoder.flush())
+
+
+def m4a(seconds: float, rate: int = 48000, channels: int = 2) -> bytes:
+    """An AAC-in-MP4 file with its index at the end, as phones record them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "memo.m4a"
+        subprocess.run(
+            [
+                FFMPEG,
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=220:sample_rate={rate}:duration={seconds}",
+                "-ac",
+                str(channels),
+                "-c:a",
+                "aac",
+                "-y",
+                str(target),
+            ],
+            check=True,
+        )
+        return target.read_bytes()
