@@ -1,0 +1,412 @@
+"""Speech while the text is still arriving (``async_stream_tts_audio``).
+
+Home Assistant hands a streaming entity its text as an async generator: an LLM's reply delta
+by delta in Assist, or the whole message as one item for ``tts.speak``. Two pipelines turn it
+into one audio stream, yielded as soon as each piece of audio arrives:
+
+- live: text that is still streaming in, for a model with a realtime counterpart, goes to ONE
+  realtime WebSocket session (``server_commit``): every delta is appended as it arrives and
+  ``session.finish`` follows the last one, while the audio deltas are read concurrently.
+- sentences: text that is complete up front, or any text for an HTTP-only model or voice, is
+  cut at sentence boundaries into requests (SSE synthesis, or one realtime session each for a
+  realtime-only voice); the first starts at once, later ones are pipelined (at most
+  ``MAX_IN_FLIGHT`` at a time) and their audio is yielded strictly in order.
+
+The stream is a WAV with the streaming header (sizes 0xFFFFFFFF) over s16le mono PCM at the
+rate the service was asked for, or MP3 straight from the service. A failure raises, whatever
+audio came before it; the WebSocket is closed and pending requests are cancelled however the
+stream ends, also when the consumer stops early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing, suppress
+import dataclasses
+import math
+from typing import Any
+
+from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+
+from .audio import LeadingTagStripper, wav_header
+from .chunking import Cost, SentenceSplitter
+from .const import DOMAIN
+from .dashscope import DashScopeClient, DashScopeError, ProtocolError, RealtimeSettings
+from .errors import to_ha_error
+from .speech import OutputFormat, SpeechPlan
+from .voices import model_info
+
+# Requests synthesizing at the same time for one stream.
+MAX_IN_FLIGHT = 3
+
+type Synthesize = Callable[[str], AsyncGenerator[bytes]]
+
+
+def stream_tts_audio(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    client: DashScopeClient,
+    plan: SpeechPlan,
+    request: TTSAudioRequest,
+) -> TTSAudioResponse:
+    """The entity's ``async_stream_tts_audio``: audio of ``request.message_gen`` as it comes.
+
+    DashScope failures become translated ``HomeAssistantError``s (a refused key also starts
+    reauthentication).
+    """
+    stream = SpeechStream(client, plan, request.options)
+    return TTSAudioResponse(
+        stream.output.extension, _translated(stream.audio(request.message_gen), hass, entry)
+    )
+
+
+async def _translated(
+    audio: AsyncGenerator[bytes], hass: HomeAssistant, entry: ConfigEntry
+) -> AsyncGenerator[bytes]:
+    async with aclosing(audio):
+        try:
+            async for chunk in audio:
+                yield chunk
+        except DashScopeError as err:
+            raise to_ha_error(err, hass, entry) from err
+
+
+class SpeechStream:
+    """One streamed synthesis for a plan and Home Assistant's options (``preferred_*``)."""
+
+    def __init__(
+        self, client: DashScopeClient, plan: SpeechPlan, options: Mapping[str, Any]
+    ) -> None:
+        """Choose the output and the transports; nothing is sent before ``audio()``."""
+        self._client = client
+        self._plan = plan
+        self.output: OutputFormat = plan.output_format(options)
+        self._live = _live_plan(plan)
+
+    @property
+    def live_model(self) -> str | None:
+        """The realtime model streaming text goes to (``None``: sentences over HTTP)."""
+        return self._live.model if self._live else None
+
+    async def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
+        """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
+
+        Raises ``DashScopeError`` on any failure, ``HomeAssistantError`` when there is no
+        text at all; whatever ``message_gen`` raises propagates.
+        """
+        text = _TextSource(message_gen)
+        if not await text.start():
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
+        if self._live is not None and not text.complete:
+            source = self._live_audio(self._live, text.deltas())
+        else:
+            pipeline = _SentencePipeline(
+                self._segment_synthesizer(),
+                self._plan.text_limit,
+                self._plan.cost,
+                strip_tags=self.output.extension == "mp3",
+            )
+            source = pipeline.audio(text.deltas())
+        header = wav_header(self.output.sample_rate) if self.output.extension == "wav" else b""
+        sent = False
+        async with aclosing(source):
+            async for chunk in source:
+                if sent:
+                    yield chunk
+                else:
+                    sent = True
+                    yield header + chunk
+        if not sent:
+            raise ProtocolError("the service sent no audio for the text")
+
+    def _segment_synthesizer(self) -> Synthesize:
+        """How one sentence request is spoken: SSE, or a realtime session for a realtime-only
+        model (realtime profiles and realtime cloned/designed voices)."""
+        output = self.output
+        if self._plan.realtime:
+            settings = self._plan.realtime_settings(output.service_format, output.sample_rate)
+            return lambda text: self._realtime_text(settings, text)
+        return lambda text: self._client.stream_synthesis(
+            self._plan.synthesis_request(text, output.service_format, output.sample_rate)
+        )
+
+    async def _realtime_text(self, settings: RealtimeSettings, text: str) -> AsyncGenerator[bytes]:
+        """A whole text over one realtime session."""
+        async with self._client.realtime_session(settings) as session:
+            await session.append(text)
+            await session.finish()
+            async with aclosing(session.audio()) as audio:
+                async for chunk in audio:
+                    yield chunk
+
+    async def _live_audio(
+        self, plan: SpeechPlan, deltas: AsyncGenerator[str]
+    ) -> AsyncGenerator[bytes]:
+        """One realtime session: a writer task appends each delta as it arrives (then
+        ``session.finish``) while the audio deltas are read and yielded."""
+        output = self.output
+        settings = plan.realtime_settings(output.service_format, output.sample_rate)
+        items: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+        async with self._client.realtime_session(settings) as session:
+
+            async def write() -> None:
+                async with aclosing(deltas) as text:
+                    async for delta in text:
+                        if delta:
+                            await session.append(delta)
+                await session.finish()
+
+            async def read() -> None:
+                try:
+                    async with aclosing(session.audio()) as audio:
+                        async for chunk in audio:
+                            items.put_nowait(chunk)
+                except Exception as err:  # noqa: BLE001 - handed to the consumer
+                    items.put_nowait(err)
+                else:
+                    items.put_nowait(None)
+
+            writer = asyncio.create_task(write(), name=f"{DOMAIN} realtime text")
+            writer.add_done_callback(lambda task: _report_failure(task, items))
+            reader = asyncio.create_task(read(), name=f"{DOMAIN} realtime audio")
+            try:
+                while (item := await items.get()) is not None:
+                    if isinstance(item, BaseException):
+                        raise item
+                    yield item
+                if not writer.done():
+                    raise ProtocolError("the realtime session finished before the text ended")
+                if (failure := writer.exception()) is not None:
+                    raise failure
+            finally:
+                await _cancel(writer, reader)
+
+
+def _live_plan(plan: SpeechPlan) -> SpeechPlan | None:
+    """The plan streaming text is spoken with over a realtime session, if there is one:
+    the plan itself for a realtime model or voice, else its model's realtime counterpart."""
+    if plan.realtime:
+        return plan
+    if counterpart := model_info(plan.model).realtime_model:
+        return dataclasses.replace(plan, model=counterpart, realtime=True)
+    return None
+
+
+def _report_failure(task: asyncio.Task[None], items: asyncio.Queue[Any]) -> None:
+    if not task.cancelled() and (err := task.exception()) is not None:
+        items.put_nowait(err)
+
+
+async def _cancel(*tasks: asyncio.Task[Any]) -> None:
+    """Cancel tasks and wait until they are gone (their failures are already reported)."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with suppress(BaseException):
+            await task
+
+
+class _TextSource:
+    """The incoming text: its first words, and whether it was complete from the start.
+
+    Home Assistant passes a ``tts.speak`` message as a generator that yields it once and
+    ends at once; an LLM's reply keeps the generator waiting for more. ``start`` reads what
+    is available without waiting and tells the two apart.
+    """
+
+    def __init__(self, message_gen: AsyncIterator[str]) -> None:
+        """Nothing read yet."""
+        self._gen = message_gen
+        self._head: list[str] = []
+        self._next: asyncio.Future[str | None] | None = None
+        self.complete = False
+
+    async def start(self) -> bool:
+        """Read up to the first words; return whether there is any text at all."""
+        while True:
+            delta = await anext(self._gen, None)
+            if delta is None:
+                self.complete = True
+                return False
+            if delta.strip():
+                self._head.append(delta)
+                break
+        # Take whatever else is available without waiting.
+        while True:
+            pending = asyncio.ensure_future(anext(self._gen, None))
+            await asyncio.sleep(0)
+            if not pending.done():
+                self._next = pending
+                return True
+            if (delta := pending.result()) is None:
+                self.complete = True
+                return True
+            self._head.append(delta)
+
+    async def deltas(self) -> AsyncGenerator[str]:
+        """The text, from its first words on."""
+        for delta in self._head:
+            yield delta
+        self._head = []
+        if self.complete:
+            return
+        try:
+            if self._next is not None:
+                if (first := await self._next) is None:
+                    return
+                self._next = None
+                yield first
+            async for delta in self._gen:
+                yield delta
+        finally:
+            if self._next is not None:
+                self._next.cancel()
+
+
+class _Segment:
+    """One request of the sentence pipeline: its audio, queued as it arrives."""
+
+    __slots__ = ("chunks",)
+
+    def __init__(self) -> None:
+        """No audio yet; ``None`` ends the queue, an exception fails it."""
+        self.chunks: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+
+
+class _SentencePipeline:
+    """Sentences cut from the incoming text, synthesized as separate requests (at most
+    ``lanes`` at once) and yielded strictly in order, each chunk as soon as it arrives.
+
+    While text streams in, each request takes the complete sentences waiting (up to the
+    text limit), so the first starts as soon as the first sentence ends. Text that is all
+    there is packed into requests of balanced size, so the lanes finish together.
+    """
+
+    def __init__(
+        self,
+        synthesize: Synthesize,
+        limit: int,
+        cost: Cost,
+        *,
+        strip_tags: bool,
+        lanes: int = MAX_IN_FLIGHT,
+    ) -> None:
+        """Prepare; nothing runs before ``audio()``."""
+        self._synthesize = synthesize
+        self._limit = limit
+        self._cost = cost
+        self._strip_tags = strip_tags
+        self._lane_count = lanes
+        self._lanes = asyncio.Semaphore(lanes)
+        self._pending: deque[str] = deque()
+        self._ended = False
+        self._halted = False
+        self._text_failure: BaseException | None = None
+        self._target: int | None = None
+        self._wake = asyncio.Event()
+        self._order: asyncio.Queue[_Segment | BaseException | None] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def audio(self, deltas: AsyncIterator[str]) -> AsyncGenerator[bytes]:
+        """Yield the audio of every sentence, in order."""
+        self._spawn(self._read(deltas), "text")
+        self._spawn(self._dispatch(), "dispatch")
+        try:
+            while (segment := await self._order.get()) is not None:
+                if isinstance(segment, BaseException):
+                    raise segment
+                while (chunk := await segment.chunks.get()) is not None:
+                    if isinstance(chunk, BaseException):
+                        raise chunk
+                    yield chunk
+        finally:
+            await _cancel(*self._tasks)
+
+    def _spawn(self, coro: Any, what: str) -> None:
+        task = asyncio.create_task(coro, name=f"{DOMAIN} sentences {what}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _read(self, deltas: AsyncIterator[str]) -> None:
+        splitter = SentenceSplitter(self._limit, self._cost)
+        try:
+            async for delta in deltas:
+                if sentences := splitter.feed(delta):
+                    self._pending.extend(sentences)
+                    self._wake.set()
+            self._pending.extend(splitter.flush())
+        except Exception as err:  # noqa: BLE001 - the text source failed: reported in order
+            self._text_failure = err
+        self._ended = True
+        self._wake.set()
+
+    async def _dispatch(self) -> None:
+        index = 0
+        while True:
+            await self._lanes.acquire()
+            while not (self._pending or self._ended or self._halted):
+                self._wake.clear()
+                await self._wake.wait()
+            if self._halted:  # a request failed: the consumer raises when it gets there
+                return
+            if not self._pending:
+                self._order.put_nowait(self._text_failure)
+                return
+            segment = _Segment()
+            self._spawn(self._run(segment, self._take(), index), f"request {index}")
+            self._order.put_nowait(segment)
+            index += 1
+
+    def _take(self) -> str:
+        """The text of the next request: waiting sentences joined up to the target size."""
+        cost = self._cost
+        if self._ended and self._target is None:
+            total = sum(cost(sentence) + 1 for sentence in self._pending)
+            requests = math.ceil(total / self._limit)
+            if requests > 1:  # fill every lane equally
+                requests = math.ceil(requests / self._lane_count) * self._lane_count
+            self._target = math.ceil(total / requests)
+        target = self._target or self._limit
+        text = self._pending.popleft()
+        while self._pending:
+            joined = _join(text, self._pending[0])
+            size = cost(joined)
+            if size > self._limit or (size > target and size - target >= target - cost(text)):
+                break
+            text = joined
+            self._pending.popleft()
+        return text
+
+    async def _run(self, segment: _Segment, text: str, index: int) -> None:
+        stripper = LeadingTagStripper() if self._strip_tags and index else None
+        try:
+            async with aclosing(self._synthesize(text)) as audio:
+                async for data in audio:
+                    if chunk := stripper.feed(data) if stripper is not None else data:
+                        segment.chunks.put_nowait(chunk)
+            if stripper is not None and (rest := stripper.flush()):
+                segment.chunks.put_nowait(rest)
+            segment.chunks.put_nowait(None)
+        except Exception as err:  # noqa: BLE001 - handed to the consumer, in order
+            segment.chunks.put_nowait(err)
+            self._halted = True
+            self._wake.set()
+        finally:
+            self._lanes.release()
+
+
+def _join(text: str, sentence: str) -> str:
+    """Join two sentences: a space between Latin text, nothing between CJK text."""
+    if _is_cjk(text[-1]) and _is_cjk(sentence[0]):
+        return text + sentence
+    return f"{text} {sentence}"
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFFEF

@@ -1,0 +1,472 @@
+"""Streaming speech: Assist's streamed text and tts.speak through ``async_stream_tts_audio``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
+import struct
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components import tts
+from homeassistant.components.tts.entity import TTSAudioRequest
+from homeassistant.components.tts.helper import get_engine_instance
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+import imageio_ffmpeg
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import DOMAIN
+from custom_components.qwen_tts.dashscope.wav import find_data_chunk
+from custom_components.qwen_tts.streaming import MAX_IN_FLIGHT
+
+from .emulator import DashScopeEmulator
+from .emulator.audio import render_pcm
+from .emulator.store import RecordedRequest
+
+STREAMING_WAV_SIZE = 0xFFFFFFFF
+REPLY = (
+    "Sure, the living room lights are now off. "
+    "The front door is locked and the alarm is armed. "
+    "Is there anything else I can do for you tonight?"
+)
+LONG_REPLY = " ".join(
+    f"Sentence number {n} tells you something about the house, and it ends here."
+    for n in range(1, 13)
+)
+WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
+TIMEOUT = 20
+
+
+@pytest.fixture(autouse=True)
+async def tts_environment(hass: HomeAssistant, tmp_path: object) -> AsyncIterator[None]:
+    """Home Assistant's tts with an ffmpeg binary (CI has no system ffmpeg), caching to a
+    temporary directory."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(
+            hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": imageio_ffmpeg.get_ffmpeg_exe()}}
+        )
+        yield
+
+
+def _engine(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The entity id of the account's first voice profile."""
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return next(e.entity_id for e in entities if e.domain == "tts")
+
+
+def _deltas(text: str, size: int = 5) -> list[str]:
+    """The text as an LLM streams it: small pieces."""
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+async def _gated_reply(
+    head: str, tail: str, gate: asyncio.Event, *, size: int = 5
+) -> AsyncGenerator[str]:
+    """``head`` at once, then ``tail`` piece by piece only after ``gate`` is set: the text
+    cannot end before the test lets it."""
+    for piece in _deltas(head, size):
+        yield piece
+    await gate.wait()
+    for piece in _deltas(tail, size):
+        await asyncio.sleep(0)
+        yield piece
+
+
+async def _collect(stream: tts.ResultStream, first_audio: asyncio.Event | None = None) -> bytes:
+    """All bytes of a result stream; ``first_audio`` is set when the first one arrives."""
+    chunks = []
+    async with asyncio.timeout(TIMEOUT):
+        async for chunk in stream.async_stream_result():
+            chunks.append(chunk)
+            if first_audio is not None:
+                first_audio.set()
+    return b"".join(chunks)
+
+
+def _wav(data: bytes) -> tuple[int, int, bytes]:
+    """(sample rate, data size field, PCM) of a WAV stream."""
+    layout = find_data_chunk(data)
+    assert layout is not None
+    (size,) = struct.unpack_from("<I", data, layout.data_size_field)
+    assert layout.sample_rate is not None
+    return layout.sample_rate, size, data[layout.data_offset :]
+
+
+async def _sockets_closed(emulator: DashScopeEmulator) -> None:
+    """Wait until the emulator has seen every WebSocket close (fails after TIMEOUT)."""
+    async with asyncio.timeout(TIMEOUT):
+        while emulator.sockets:  # noqa: ASYNC110 - the emulator offers no close event
+            await asyncio.sleep(0.01)
+
+
+def _body(record: RecordedRequest) -> dict[str, Any]:
+    """The JSON body of an HTTP request the emulator received."""
+    assert record.body is not None
+    return record.body
+
+
+def _appended(record: RecordedRequest) -> list[str]:
+    """The text of each ``input_text_buffer.append`` a realtime session received."""
+    return [e["text"] for _, e in record.events if e.get("type") == "input_text_buffer.append"]
+
+
+def _event_time(record: RecordedRequest, event_type: str) -> float:
+    """When a realtime session received its first event of ``event_type``."""
+    return next(t for t, e in record.events if e.get("type") == event_type)
+
+
+async def _stream_error(
+    hass: HomeAssistant, engine: str, message_gen: AsyncGenerator[str], options: dict[str, Any]
+) -> HomeAssistantError:
+    stream = tts.async_create_stream(hass, engine, "en-US", options)
+    stream.async_set_message_stream(message_gen)
+    with pytest.raises(HomeAssistantError) as caught:
+        await _collect(stream)
+    return caught.value
+
+
+async def _text(text: str, size: int = 5) -> AsyncGenerator[str]:
+    for piece in _deltas(text, size):
+        await asyncio.sleep(0)
+        yield piece
+
+
+# --- The realtime WebSocket path (the default qwen3-tts-flash profile) ---------------------
+
+
+async def test_entity_supports_streaming_input(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """Home Assistant offers the profile text as it is generated."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    assert stream.supports_streaming_input
+
+
+async def test_first_audio_arrives_before_the_text_ends(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """The reply's first sentence is heard while the LLM is still writing the rest."""
+    first_audio = asyncio.Event()
+    head, tail = "Sure, the lights are off. ", "The door is locked and the alarm is armed."
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message_stream(_gated_reply(head, tail, first_audio))
+
+    await _collect(stream, first_audio)
+
+    (session,) = emulator.requests_of("realtime")
+    assert session.first_audio_at is not None
+    assert session.first_audio_at < _event_time(session, "session.finish")
+    last_append = max(t for t, e in session.events if e["type"] == "input_text_buffer.append")
+    assert session.first_audio_at < last_append
+
+
+async def test_streamed_text_goes_to_one_realtime_session_delta_by_delta(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Each delta is appended as it arrives (server_commit), then the session finishes."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message_stream(_text(REPLY))
+    await _collect(stream)
+
+    (session,) = emulator.requests_of("realtime")
+    assert session.model == "qwen3-tts-flash-realtime"
+    update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
+    assert update["mode"] == "server_commit"
+    assert update["voice"] == "Cherry"
+    assert update["language_type"] == "English"
+    assert "".join(_appended(session)) == REPLY
+    assert len(_appended(session)) > 1
+    assert session.event_types()[-1] == "session.finish"
+    assert emulator.requests_of("synthesis_stream") == []
+
+
+async def test_streamed_audio_is_the_text_spoken_in_order(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """A WAV stream (streaming header) whose PCM is the whole reply, in order."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message_stream(_text(REPLY))
+    data = await _collect(stream)
+
+    rate, size, pcm = _wav(data)
+    assert (rate, size) == (24000, STREAMING_WAV_SIZE)
+    assert data[4:8] == struct.pack("<I", STREAMING_WAV_SIZE)
+    assert pcm == render_pcm(REPLY, 24000)
+
+
+async def test_satellite_wav_16khz_is_rendered_at_16khz_by_the_service(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A satellite's wav/16 kHz/mono/16-bit request: the service renders 16 kHz itself, so
+    Home Assistant's ffmpeg pass only repackages (the samples come through untouched)."""
+    options = {
+        tts.ATTR_PREFERRED_FORMAT: "wav",
+        tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
+        tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
+        tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
+    }
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(_text(REPLY))
+    data = await _collect(stream)
+
+    (session,) = emulator.requests_of("realtime")
+    update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
+    assert (update["response_format"], update["sample_rate"]) == ("pcm", 16000)
+    rate, _, pcm = _wav(data)
+    assert rate == 16000
+    assert pcm == render_pcm(REPLY, 16000)
+
+
+async def test_consumer_stopping_early_closes_the_websocket(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Closing the audio generator mid-speech closes the session's socket at once."""
+    emulator.chunk_interval = 0.05
+    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    assert isinstance(entity, tts.TextToSpeechEntity)
+    never_ends = asyncio.Event()
+    response = await entity.async_stream_tts_audio(
+        TTSAudioRequest("en-US", dict(WAV), _gated_reply("Hello there. ", "More.", never_ends))
+    )
+    async with asyncio.timeout(TIMEOUT):
+        assert await anext(response.data_gen)
+        assert emulator.sockets
+        await response.data_gen.aclose()
+    await _sockets_closed(emulator)
+
+    (session,) = emulator.requests_of("realtime")
+    assert "session.finish" not in session.event_types()
+
+
+# --- Faults in the middle of a stream ------------------------------------------------------
+
+
+async def test_websocket_error_event_fails_the_stream(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """An ``error`` event in the session is reported, translated, not swallowed."""
+    emulator.ws_error_after_append = ("InternalError", "synthesis engine crashed")
+    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), WAV)
+    assert err.translation_domain == DOMAIN
+    assert err.translation_key == "service_error"
+
+
+async def test_websocket_closing_before_finished_fails_the_stream(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """All audio but no ``session.finished``: the speech is not complete, so it fails."""
+    emulator.ws_close_before_finish = True
+    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), WAV)
+    assert err.translation_key == "incomplete_audio"
+
+
+async def test_failing_text_source_fails_the_stream(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """When the text stops with an error, the speech does not end as if it were complete."""
+
+    async def broken() -> AsyncGenerator[str]:
+        yield "The first sentence is fine. "
+        await asyncio.sleep(0)
+        raise HomeAssistantError("the conversation agent failed")
+
+    err = await _stream_error(hass, _engine(hass, setup_integration), broken(), WAV)
+    assert str(err) == "the conversation agent failed"
+    await _sockets_closed(emulator)
+
+
+async def test_text_without_words_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Nothing to say is an error, not an empty recording."""
+    err = await _stream_error(hass, _engine(hass, setup_integration), _text("   \n "), WAV)
+    assert err.translation_key == "empty_message"
+    assert emulator.requests_of("realtime") == []
+
+
+# --- tts.speak: the whole message at once ---------------------------------------------------
+
+
+async def test_speak_message_streams_through_the_entity(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A complete message (tts.speak) is spoken with the profile's own HTTP model, and its
+    audio starts flowing before the service has sent all of it."""
+    emulator.chunk_interval = 0.02
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message(REPLY)
+
+    chunks: list[bytes] = []
+    sent_at_first_chunk = None
+    async with asyncio.timeout(TIMEOUT):
+        async for chunk in stream.async_stream_result():
+            if sent_at_first_chunk is None:
+                sent_at_first_chunk = sum(len(r.audio_times) for r in emulator.requests)
+            chunks.append(chunk)
+
+    requests = emulator.requests_of("synthesis_stream")
+    assert [r.model for r in requests] == ["qwen3-tts-flash"]
+    assert _body(requests[0])["input"]["text"] == REPLY
+    total_sent = sum(len(r.audio_times) for r in requests)
+    assert sent_at_first_chunk is not None
+    assert sent_at_first_chunk < total_sent
+    rate, _, pcm = _wav(b"".join(chunks))
+    assert rate == 24000
+    assert pcm == render_pcm(REPLY, 24000)
+
+
+async def test_long_message_runs_balanced_requests_three_at_a_time(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A long message becomes sentence-bounded requests within the limit, at most three
+    running at once, joined strictly in order."""
+    emulator.chunk_interval = 0.002
+    text = " ".join([LONG_REPLY] * 3)  # about 2,700 characters
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message(text)
+    data = await _collect(stream)
+
+    requests = emulator.requests_of("synthesis_stream")
+    texts = [_body(r)["input"]["text"] for r in requests]
+    assert len(texts) % MAX_IN_FLIGHT == 0
+    assert all(len(t) <= 600 and t.endswith(".") for t in texts)
+    assert " ".join(texts) == text
+    assert _max_overlap(requests) <= MAX_IN_FLIGHT
+    _, _, pcm = _wav(data)
+    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+
+
+async def test_long_mp3_message_is_one_mp3_stream(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Without preferences Home Assistant serves MP3: the service's MP3 of every request,
+    joined with a single leading ID3 tag."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", {})
+    stream.async_set_message(LONG_REPLY * 2)
+    data = await _collect(stream)
+
+    requests = emulator.requests_of("synthesis_stream")
+    assert len(requests) > 1
+    assert {_body(r)["parameters"]["response_format"] for r in requests} == {"mp3"}
+    assert stream.extension == "mp3"
+    assert data.startswith(b"ID3")
+    assert data.count(b"ID3\x04") == 1
+
+
+def _max_overlap(requests: list[RecordedRequest]) -> int:
+    """The most requests that were running (started, audio not all sent) at one moment."""
+    spans = [(r.started, r.audio_times[-1]) for r in requests]
+    return max(sum(1 for s, e in spans if s <= start < e) for start, _ in spans)
+
+
+# --- HTTP-only voices: sentences pipelined over SSE -----------------------------------------
+
+
+@pytest.fixture
+def cloned_voice(emulator: DashScopeEmulator) -> str:
+    """An account voice cloned for the HTTP vc model (no realtime counterpart)."""
+    return emulator.add_voice("mom", "qwen3-tts-vc-2026-01-22")
+
+
+async def test_http_voice_speaks_each_sentence_as_soon_as_it_ends(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """The first sentence is synthesized (and heard) while the text is still coming; the
+    sentences' audio is joined in order."""
+    first_audio = asyncio.Event()
+    head, tail = "Good night, my dear. ", "Sleep well and dream of the sea. See you tomorrow."
+    options = {**WAV, "voice": "mom"}
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(_gated_reply(head, tail, first_audio))
+    data = await _collect(stream, first_audio)
+
+    requests = emulator.requests_of("synthesis_stream")
+    texts = [_body(r)["input"]["text"] for r in requests]
+    assert texts[0] == "Good night, my dear."
+    assert " ".join(texts) == (head + tail).strip()
+    assert {r.model for r in requests} == {"qwen3-tts-vc-2026-01-22"}
+    assert {_body(r)["input"]["voice"] for r in requests} == {cloned_voice}
+    assert emulator.requests_of("realtime") == []
+    _, _, pcm = _wav(data)
+    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+
+
+async def test_http_voice_streams_sentences_three_at_a_time(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """A fast LLM and a slow service: later sentences run ahead, never more than three."""
+    emulator.chunk_interval = 0.01
+    options = {**WAV, "voice": cloned_voice}
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(_text(LONG_REPLY, size=20))
+    data = await _collect(stream)
+
+    requests = emulator.requests_of("synthesis_stream")
+    texts = [_body(r)["input"]["text"] for r in requests]
+    assert " ".join(texts) == LONG_REPLY
+    assert 1 < _max_overlap(requests) <= MAX_IN_FLIGHT
+    _, _, pcm = _wav(data)
+    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+
+
+async def test_sse_error_frame_fails_the_stream(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """An error frame inside a 200 SSE stream is reported, not taken as the end."""
+    emulator.sse_error_after = 2
+    emulator.sse_error_code = "Throttling.RateQuota"
+    options = {**WAV, "voice": cloned_voice}
+    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), options)
+    assert err.translation_key == "rate_limited"
+
+
+async def test_sse_stream_cut_short_fails_the_stream(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """An SSE stream closed without its final frame: the speech is incomplete."""
+    emulator.sse_cut_after = 2
+    options = {**WAV, "voice": cloned_voice}
+    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), options)
+    assert err.translation_key == "incomplete_audio"
+
+
+async def test_consumer_stopping_early_cancels_pending_requests(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """Closing the audio generator cancels the requests in flight: the service stops
+    sending and no further sentence is requested."""
+    emulator.chunk_interval = 0.02
+    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    assert isinstance(entity, tts.TextToSpeechEntity)
+    response = await entity.async_stream_tts_audio(
+        TTSAudioRequest("en-US", {**WAV, "voice": cloned_voice}, _text(LONG_REPLY, size=40))
+    )
+    async with asyncio.timeout(TIMEOUT):
+        assert await anext(response.data_gen)
+        await response.data_gen.aclose()
+    requests = emulator.requests_of("synthesis_stream")
+    sent = [len(r.audio_times) for r in requests]
+    # Long enough for an uncancelled request to send about twenty more chunks.
+    await asyncio.sleep(0.4)
+
+    assert len(emulator.requests_of("synthesis_stream")) == len(requests) <= MAX_IN_FLIGHT
+    assert all(len(r.audio_times) - n <= 2 for r, n in zip(requests, sent, strict=True))
