@@ -2,6 +2,13 @@
 
 from .client import DashScopeClient
 from .endpoint import Endpoint, Region
+from .enrollment import (
+    CLONED_PREFIX,
+    DESIGN_MODEL,
+    DESIGNED_PREFIX,
+    ENROLLMENT_MODEL,
+    friendly_name,
+)
 from .errors import (
     AccountError,
     AuthError,
@@ -16,6 +23,9 @@ from .errors import (
     SampleError,
     ServiceError,
     VoiceNotFoundError,
+    error_class_for,
+    map_error,
+    map_error_body,
 )
 from .models import (
     AccountVoice,
@@ -26,8 +36,13 @@ from .models import (
     VoiceKind,
 )
 from .realtime import RealtimeSession
+from .wav import LeadingHeaderStripper, WavFormatError, pcm_to_wav, repair_wav
 
 __all__ = [
+    "CLONED_PREFIX",
+    "DESIGNED_PREFIX",
+    "DESIGN_MODEL",
+    "ENROLLMENT_MODEL",
     "AccountError",
     "AccountVoice",
     "AuthError",
@@ -39,6 +54,7 @@ __all__ = [
     "DesignedVoice",
     "Endpoint",
     "InvalidRequestError",
+    "LeadingHeaderStripper",
     "ModelNotFoundError",
     "ProtocolError",
     "RateLimitError",
@@ -51,4 +67,11 @@ __all__ = [
     "SynthesisResult",
     "VoiceKind",
     "VoiceNotFoundError",
+    "WavFormatError",
+    "error_class_for",
+    "friendly_name",
+    "map_error",
+    "map_error_body",
+    "pcm_to_wav",
+    "repair_wav",
 ]

@@ -2,17 +2,91 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import base64
+import binascii
+from collections.abc import AsyncGenerator
+from typing import Literal
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from .endpoint import Endpoint
-from .models import AccountVoice, DesignedVoice, RealtimeSettings, SynthesisRequest, SynthesisResult
+from .enrollment import (
+    DESIGN_MODEL,
+    ENROLLMENT_MODEL,
+    data_uri,
+    model_for_voice,
+    parse_voice,
+    parse_voice_list,
+)
+from .errors import (
+    ProtocolError,
+    ServiceError,
+    VoiceNotFoundError,
+    map_error_body,
+)
+from .http import (
+    JsonObject,
+    as_int,
+    as_object,
+    as_str,
+    error_from_http,
+    parse_json_object,
+    transport_errors,
+)
+from .models import (
+    DEFAULT_SAMPLE_RATE,
+    AccountVoice,
+    DesignedVoice,
+    RealtimeSettings,
+    SynthesisRequest,
+    SynthesisResult,
+    VoiceKind,
+)
 from .realtime import RealtimeSession
+from .sse import SSEFrame, SSEParser
+from .wav import LeadingHeaderStripper, WavFormatError, is_riff, pcm_to_wav, repair_wav
+
+LIST_PAGE_SIZE = 100
+_MAX_PAGES = 1000
+_NOT_FINISHED = (None, "", "null")
+
+
+def _synthesis_payload(request: SynthesisRequest, response_format: str) -> JsonObject:
+    """The JSON body of an HTTP synthesis (streaming or not); ``None`` fields are omitted."""
+    parameters: JsonObject = {
+        "instructions": request.instructions,
+        "optimize_instructions": request.optimize_instructions,
+        "speech_rate": request.speech_rate,
+        "pitch_rate": request.pitch_rate,
+        "volume": request.volume,
+        "response_format": response_format,
+        "sample_rate": request.sample_rate,
+    }
+    return {
+        "model": request.model,
+        "input": {
+            "text": request.text,
+            "voice": request.voice,
+            "language_type": request.language_type,
+            # The SDK 2.x client sends the format here; the service also reads ``parameters``.
+            "format": response_format,
+            "sample_rate": request.sample_rate,
+        },
+        "parameters": {k: v for k, v in parameters.items() if v is not None},
+    }
+
+
+def _is_mp3(data: bytes) -> bool:
+    return data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
 
 
 class DashScopeClient:
-    """Talks to one DashScope endpoint with one API key over the caller's aiohttp session."""
+    """Talks to one DashScope endpoint with one API key over the caller's aiohttp session.
+
+    Every failure is raised as a ``DashScopeError`` subclass (see ``errors.py``); the API
+    key never appears in an exception or a log message.
+    """
 
     def __init__(
         self,
@@ -22,32 +96,269 @@ class DashScopeClient:
         *,
         request_timeout: float = 60.0,
     ) -> None:
-        """Keep the session, key and endpoint; nothing is sent until a method is called."""
+        """Keep the session, key and endpoint; nothing is sent until a method is called.
+
+        ``request_timeout`` bounds a whole JSON call or download; for streams (SSE and
+        realtime) it bounds connecting and each wait for the next bytes or event.
+        """
         self._session = session
         self._api_key = api_key
         self.endpoint = endpoint
         self._timeout = request_timeout
 
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"}
+
+    async def _post_json(self, url: str, payload: JsonObject, what: str) -> JsonObject:
+        """POST JSON with the key; return the JSON answer or raise the mapped error."""
+        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        with transport_errors(what, self._api_key):
+            async with self._session.post(
+                url, json=payload, headers=self._auth_headers(), timeout=timeout
+            ) as resp:
+                body = await resp.read()
+                if resp.status >= 400:
+                    raise error_from_http(resp.status, resp.reason, body, secret=self._api_key)
+                data = parse_json_object(body, what)
+        if as_str(data.get("code")):  # an error inside an HTTP 200 answer
+            raise map_error_body(data, status=resp.status, secret=self._api_key)
+        return data
+
+    async def _customize(
+        self, model: str, action_input: JsonObject, parameters: JsonObject | None = None
+    ) -> JsonObject:
+        payload: JsonObject = {"model": model, "input": action_input}
+        if parameters:
+            payload["parameters"] = parameters
+        what = f"{model} {action_input.get('action')}"
+        return await self._post_json(self.endpoint.customization_url, payload, what)
+
+    async def _download(self, url: str) -> bytes:
+        """GET the synthesized file from its signed URL, WITHOUT the Authorization header."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ProtocolError("the service returned an audio URL that is not http(s)")
+        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        with transport_errors("audio download", self._api_key):
+            async with self._session.get(url, timeout=timeout) as resp:
+                body = await resp.read()
+                if resp.status >= 400:
+                    err = error_from_http(resp.status, resp.reason, body, secret=self._api_key)
+                    raise ServiceError(
+                        f"audio download failed: {err.message}",
+                        code=err.code,
+                        request_id=err.request_id,
+                        status=resp.status,
+                    )
+        if not body:
+            raise ProtocolError("the synthesized audio file is empty")
+        return body
+
+    # -- account ----------------------------------------------------------------------------
+
     async def validate_key(self) -> None:
         """Check the key with a free call (enrollment ``list``, page_size 1)."""
-        raise NotImplementedError
+        await self._customize(ENROLLMENT_MODEL, {"action": "list", "page_index": 0, "page_size": 1})
+
+    # -- HTTP synthesis -----------------------------------------------------------------------
 
     async def synthesize(self, request: SynthesisRequest) -> SynthesisResult:
-        """Non-streaming synthesis: POST, download ``output.audio.url`` without auth, fix RIFF."""
-        raise NotImplementedError
+        """Non-streaming synthesis: POST, download ``output.audio.url`` without auth, fix RIFF.
 
-    def stream_synthesis(self, request: SynthesisRequest) -> AsyncIterator[bytes]:
+        ``response_format`` ``pcm`` (the default) and ``wav`` both give a WAV file; ``mp3``
+        gives MP3 bytes. The WAV header is rewritten with the file's real sizes.
+        """
+        response_format = "mp3" if request.response_format == "mp3" else "wav"
+        data = await self._post_json(
+            self.endpoint.synthesis_url,
+            _synthesis_payload(request, response_format),
+            f"synthesis with {request.model}",
+        )
+        output = as_object(data.get("output"))
+        audio_out = as_object(output.get("audio"))
+        request_id = as_str(data.get("request_id"))
+        characters = as_int(as_object(data.get("usage")).get("characters"))
+        if url := as_str(audio_out.get("url")):
+            raw = await self._download(url)
+        elif encoded := as_str(audio_out.get("data")):
+            raw = self._b64(encoded, "synthesis")
+        else:
+            raise ProtocolError(
+                "the synthesis answer holds neither an audio URL nor audio data",
+                request_id=request_id,
+            )
+        audio_format: Literal["wav", "mp3"]
+        sample_rate = request.sample_rate
+        if is_riff(raw):
+            try:
+                audio, layout = repair_wav(raw)
+            except WavFormatError as err:
+                raise ProtocolError(f"unreadable WAV from the service: {err}") from None
+            sample_rate = layout.sample_rate or sample_rate
+            audio_format = "wav"
+        elif _is_mp3(raw) or response_format == "mp3":
+            audio, audio_format = raw, "mp3"
+        else:  # headerless PCM
+            audio, audio_format = pcm_to_wav(raw, sample_rate), "wav"
+        return SynthesisResult(
+            audio=audio,
+            audio_format=audio_format,
+            sample_rate=sample_rate,
+            request_id=request_id,
+            characters=characters,
+        )
+
+    async def stream_synthesis(self, request: SynthesisRequest) -> AsyncGenerator[bytes]:
         """SSE synthesis: yield PCM (or MP3) bytes as frames arrive; raise on any error frame
-        or when the stream ends without ``finish_reason: "stop"``."""
-        raise NotImplementedError
+        or when the stream ends without ``finish_reason: "stop"``.
 
-    def realtime_session(self, settings: RealtimeSettings) -> RealtimeSession:
-        """Return an (unopened) realtime WebSocket session; use it with ``async with``."""
-        raise NotImplementedError
+        A RIFF header in front of the first audio is removed, so ``pcm``/``wav`` requests
+        yield bare s16le mono PCM at ``request.sample_rate``. Close the generator
+        (``aclose()``, or ``contextlib.aclosing``) when stopping early: that releases the
+        HTTP response at once.
+        """
+        payload = _synthesis_payload(request, request.response_format)
+        headers = {
+            **self._auth_headers(),
+            "X-DashScope-SSE": "enable",
+            "Accept": "text/event-stream",
+        }
+        timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=self._timeout, sock_read=self._timeout
+        )
+        what = f"streaming synthesis with {request.model}"
+        stripper = None if request.response_format == "mp3" else LeadingHeaderStripper()
+        with transport_errors(what, self._api_key):
+            async with self._session.post(
+                self.endpoint.synthesis_url, json=payload, headers=headers, timeout=timeout
+            ) as resp:
+                if resp.status >= 400:
+                    body = await resp.read()
+                    raise error_from_http(resp.status, resp.reason, body, secret=self._api_key)
+                if resp.content_type == "application/json":  # not a stream: an answer
+                    data = parse_json_object(await resp.read(), what)
+                    raise (
+                        map_error_body(data, status=resp.status, secret=self._api_key)
+                        if as_str(data.get("code"))
+                        else ProtocolError(f"{what}: the service did not open an event stream")
+                    )
+                parser = SSEParser()
+                finished = False
+                try:
+                    async for chunk in resp.content.iter_any():
+                        for frame in parser.feed(chunk):
+                            audio, finished = self._sse_frame(frame, resp.status)
+                            if stripper is not None and audio:
+                                audio = stripper.feed(audio)
+                            if audio:
+                                yield audio
+                            if finished:
+                                return
+                    last = parser.close()
+                    if last is not None:
+                        audio, finished = self._sse_frame(last, resp.status)
+                        if stripper is not None and audio:
+                            audio = stripper.feed(audio)
+                        if audio:
+                            yield audio
+                finally:
+                    if not finished:
+                        resp.close()  # stopped early or failed: drop the connection now
+        if not finished:
+            raise ProtocolError(f"{what}: the stream ended before the final frame")
 
-    async def list_voices(self) -> list[AccountVoice]:
-        """All cloned and designed voices of the account (all pages)."""
-        raise NotImplementedError
+    def _sse_frame(self, frame: SSEFrame, http_status: int) -> tuple[bytes, bool]:
+        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame)."""
+        if not frame.data.strip():
+            if frame.is_error:
+                raise map_error_body(
+                    {"message": "the service sent an error frame"},
+                    status=frame.status or http_status,
+                    secret=self._api_key,
+                )
+            return b"", False
+        data = parse_json_object(frame.data, "streaming synthesis")
+        if frame.is_error or as_str(data.get("code")):
+            status = frame.status if frame.status and frame.status >= 400 else None
+            raise map_error_body(data, status=status, secret=self._api_key)
+        output = as_object(data.get("output"))
+        encoded = as_str(as_object(output.get("audio")).get("data"))
+        audio = self._b64(encoded, "streaming synthesis") if encoded else b""
+        reason = output.get("finish_reason")
+        if reason == "stop":
+            return audio, True
+        if reason not in _NOT_FINISHED:
+            raise ProtocolError(
+                f"the stream finished with reason {reason!r}",
+                request_id=as_str(data.get("request_id")),
+            )
+        return audio, False
+
+    @staticmethod
+    def _b64(encoded: str, what: str) -> bytes:
+        try:
+            return base64.b64decode(encoded, validate=False)
+        except binascii.Error, ValueError:
+            raise ProtocolError(f"{what}: audio that is not base64") from None
+
+    # -- realtime -------------------------------------------------------------------------------
+
+    def realtime_session(
+        self, settings: RealtimeSettings, *, event_timeout: float | None = None
+    ) -> RealtimeSession:
+        """Return an (unopened) realtime WebSocket session; use it with ``async with``.
+
+        ``event_timeout`` (default: the request timeout) is how long ``audio()`` waits while
+        neither side sends anything.
+        """
+        return RealtimeSession(
+            self._session,
+            self.endpoint.ws_url,
+            self._api_key,
+            settings,
+            timeout=self._timeout,
+            event_timeout=event_timeout,
+        )
+
+    # -- voices -----------------------------------------------------------------------------
+
+    async def _list_all(
+        self, model: str, kind: VoiceKind, page_size: int
+    ) -> dict[str, AccountVoice]:
+        voices: dict[str, AccountVoice] = {}
+        seen = 0
+        for page_index in range(_MAX_PAGES):
+            data = await self._customize(
+                model, {"action": "list", "page_index": page_index, "page_size": page_size}
+            )
+            output = as_object(data.get("output"))
+            raw = output.get("voice_list")
+            page = parse_voice_list(output, kind)
+            for voice in page:
+                voices.setdefault(voice.voice, voice)
+            count = len(raw) if isinstance(raw, list) else 0
+            seen += count
+            total = as_int(output.get("total_count"))
+            if count == 0 or (seen >= total if total is not None else count < page_size):
+                break
+        return voices
+
+    async def list_voices(self, *, page_size: int = LIST_PAGE_SIZE) -> list[AccountVoice]:
+        """All cloned and designed voices of the account (all pages of both lists)."""
+        cloned = await self._list_all(ENROLLMENT_MODEL, VoiceKind.CLONED, page_size)
+        designed = await self._list_all(DESIGN_MODEL, VoiceKind.DESIGNED, page_size)
+        return [*cloned.values(), *(v for k, v in designed.items() if k not in cloned)]
+
+    async def list_cloned_voices(self, *, page_size: int = LIST_PAGE_SIZE) -> list[AccountVoice]:
+        """The cloned voices of the account (all pages)."""
+        voices = await self._list_all(ENROLLMENT_MODEL, VoiceKind.CLONED, page_size)
+        return list(voices.values())
+
+    async def list_designed_voices(self, *, page_size: int = LIST_PAGE_SIZE) -> list[AccountVoice]:
+        """The designed voices of the account (all pages)."""
+        voices = await self._list_all(DESIGN_MODEL, VoiceKind.DESIGNED, page_size)
+        return list(voices.values())
 
     async def create_cloned_voice(
         self,
@@ -60,8 +371,37 @@ class DashScopeClient:
         text: str | None = None,
         language: str | None = None,
     ) -> AccountVoice:
-        """Clone a voice from sample bytes (sent as a data URI) or a public URL."""
-        raise NotImplementedError
+        """Clone a voice from sample bytes (sent as a data URI) or a public URL.
+
+        ``mime_type`` defaults to one sniffed from the bytes (``audio/wav``, ``audio/mpeg``,
+        ``audio/mp4``). Exactly one of ``audio`` and ``url`` must be given.
+        """
+        if (audio is None) == (url is None):
+            raise ValueError("give exactly one of audio or url")
+        sample = data_uri(audio, mime_type) if audio is not None else url
+        action_input: JsonObject = {
+            "action": "create",
+            "target_model": target_model,
+            "preferred_name": name,
+            "audio": {"data": sample},
+        }
+        if text:
+            action_input["text"] = text
+        if language:
+            action_input["language"] = language
+        data = await self._customize(ENROLLMENT_MODEL, action_input)
+        output = as_object(data.get("output"))
+        voice = parse_voice(
+            {"language": language, **output},
+            VoiceKind.CLONED,
+            fallback_model=target_model,
+            fallback_name=name,
+        )
+        if voice is None:
+            raise ProtocolError(
+                "the enrollment answer holds no voice id", request_id=as_str(data.get("request_id"))
+            )
+        return voice
 
     async def design_voice(
         self,
@@ -71,10 +411,80 @@ class DashScopeClient:
         preview_text: str,
         target_model: str,
         language: str | None = None,
+        sample_rate: int = DEFAULT_SAMPLE_RATE,
     ) -> DesignedVoice:
         """Design a voice from a description; returns the voice and its WAV preview."""
-        raise NotImplementedError
+        action_input: JsonObject = {
+            "action": "create",
+            "target_model": target_model,
+            "voice_prompt": description,
+            "preview_text": preview_text,
+            "preferred_name": name,
+        }
+        if language:
+            action_input["language"] = language
+        data = await self._customize(
+            DESIGN_MODEL,
+            action_input,
+            {"sample_rate": sample_rate, "response_format": "wav"},
+        )
+        request_id = as_str(data.get("request_id"))
+        output = as_object(data.get("output"))
+        preview = as_object(output.pop("preview_audio", None))
+        voice = parse_voice(
+            {"language": language, **output},
+            VoiceKind.DESIGNED,
+            fallback_model=target_model,
+            fallback_name=name,
+        )
+        if voice is None:
+            raise ProtocolError("the design answer holds no voice id", request_id=request_id)
+        preview_format = as_str(preview.get("response_format")) or "wav"
+        preview_rate = as_int(preview.get("sample_rate")) or sample_rate
+        encoded = as_str(preview.get("data"))
+        audio = self._b64(encoded, "voice design preview") if encoded else b""
+        if audio and is_riff(audio):
+            try:
+                audio, layout = repair_wav(audio)
+            except WavFormatError as err:
+                raise ProtocolError(f"unreadable preview WAV: {err}") from None
+            preview_rate = layout.sample_rate or preview_rate
+            preview_format = "wav"
+        elif audio and preview_format in ("wav", "pcm") and not _is_mp3(audio):
+            audio, preview_format = pcm_to_wav(audio, preview_rate), "wav"
+        return DesignedVoice(
+            voice=voice,
+            preview_audio=audio,
+            preview_format=preview_format,
+            preview_sample_rate=preview_rate,
+            request_id=request_id,
+        )
+
+    async def query_designed_voice(self, voice: str) -> AccountVoice:
+        """Details of one designed voice (``voice_prompt``, ``preview_text`` in ``extra``)."""
+        data = await self._customize(DESIGN_MODEL, {"action": "query", "voice": voice})
+        output = as_object(data.get("output"))
+        found = parse_voice(output, VoiceKind.DESIGNED, fallback_voice=voice)
+        assert found is not None  # fallback_voice is never empty
+        return found
 
     async def delete_voice(self, voice: str) -> None:
-        """Delete a cloned (``qwen-tts-vc-``) or designed (``qwen-tts-vd-``) voice by id."""
-        raise NotImplementedError
+        """Delete a cloned (``qwen-tts-vc-``) or designed (``qwen-tts-vd-``) voice by id.
+
+        An id with neither prefix is tried with enrollment, then with design.
+        """
+        model = model_for_voice(voice)
+        if model is not None:
+            await self._customize(model, {"action": "delete", "voice": voice})
+            return
+        try:
+            await self._customize(ENROLLMENT_MODEL, {"action": "delete", "voice": voice})
+        except VoiceNotFoundError as err:
+            try:
+                await self._customize(DESIGN_MODEL, {"action": "delete", "voice": voice})
+            except VoiceNotFoundError:
+                raise err from None
+
+    def __repr__(self) -> str:
+        """Describe the client without its key."""
+        return f"DashScopeClient({self.endpoint.http_base!r})"

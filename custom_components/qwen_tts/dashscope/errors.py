@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DashScopeError(Exception):
     """Base class: every failure the client raises carries code, message and request id."""
@@ -77,3 +79,94 @@ class DashScopeConnectionError(DashScopeError):
 
 class DashScopeTimeoutError(DashScopeConnectionError):
     """The service did not answer in time."""
+
+
+_SERVICE_CODES = frozenset(
+    {"InternalError", "ServiceUnavailable", "RequestTimeOut", "SystemError", "InternalServerError"}
+)
+_INVALID_VOICE = "invalid voice"
+
+
+def error_class_for(
+    status: int | None, code: str | None, message: str = ""
+) -> type[DashScopeError]:
+    """Return the exception class for a DashScope ``code`` and/or HTTP ``status``.
+
+    Codes decide first (they are the same in HTTP bodies, SSE error frames and realtime
+    ``error`` events); the HTTP status decides when the code is unknown or missing.
+    """
+    code = code or ""
+    if code == "InvalidApiKey" or status == 401:
+        return AuthError
+    if code.startswith("Throttling") or status == 429:
+        return RateLimitError
+    if code.startswith("DataInspection"):
+        return ContentFilterError
+    if code in ("Arrearage", "Model.AccessDenied") or code.startswith("AccessDenied"):
+        return AccountError
+    if code.startswith("Audio."):
+        return SampleError
+    if code.endswith("VoiceNotFound") or (
+        code.startswith("InvalidParameter") and _INVALID_VOICE in message.lower()
+    ):
+        return VoiceNotFoundError
+    if code.startswith("ModelNotFound"):
+        return ModelNotFoundError
+    if code in _SERVICE_CODES or code.startswith("InternalError"):
+        return ServiceError
+    if status is not None and status >= 500:
+        return ServiceError
+    if status == 403:
+        return AccountError
+    if status is not None and 400 <= status < 500:
+        return InvalidRequestError
+    if code.startswith(("InvalidParameter", "BadRequest", "Invalid", "MissingParameter")):
+        return InvalidRequestError
+    return ServiceError
+
+
+def redact(text: str, secret: str | None) -> str:
+    """Replace every occurrence of ``secret`` (the API key) in ``text``."""
+    if secret and secret in text:
+        return text.replace(secret, "***")
+    return text
+
+
+def map_error(
+    *,
+    status: int | None = None,
+    code: str | None = None,
+    message: str | None = None,
+    request_id: str | None = None,
+    secret: str | None = None,
+) -> DashScopeError:
+    """Build the exception for a DashScope failure: HTTP body, SSE error frame or realtime event.
+
+    ``secret`` (the API key) is scrubbed from the message should the service echo it.
+    """
+    text = redact(message or "", secret)
+    if not text:
+        text = f"HTTP {status}" if status is not None else "DashScope error"
+    cls = error_class_for(status, code, text)
+    return cls(text, code=code or None, request_id=request_id or None, status=status)
+
+
+def map_error_body(
+    body: Mapping[str, object],
+    *,
+    status: int | None = None,
+    secret: str | None = None,
+) -> DashScopeError:
+    """Map an error body ``{"request_id", "code", "message" | "msg"}`` (or an ``error`` event)."""
+    message = body.get("message")
+    if not isinstance(message, str) or not message:
+        message = body.get("msg")
+    code = body.get("code")
+    request_id = body.get("request_id")
+    return map_error(
+        status=status,
+        code=code if isinstance(code, str) else (str(code) if code is not None else None),
+        message=message if isinstance(message, str) else None,
+        request_id=request_id if isinstance(request_id, str) else None,
+        secret=secret,
+    )

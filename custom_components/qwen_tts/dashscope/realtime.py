@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import base64
+import binascii
+from collections.abc import AsyncGenerator
+import contextlib
+import json
+import logging
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
+import uuid
 
 import aiohttp
 
+from .errors import (
+    DashScopeConnectionError,
+    DashScopeError,
+    DashScopeTimeoutError,
+    ProtocolError,
+    map_error,
+    map_error_body,
+    redact,
+)
+from .http import JsonObject, as_int, as_object, as_str
 from .models import RealtimeSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+CLOSE_TIMEOUT = 5.0
+
+
+def new_event_id() -> str:
+    """A unique client ``event_id``."""
+    return "event_" + uuid.uuid4().hex
+
+
+class _Closed:
+    """Queue marker: the socket closed (orderly) before ``session.finished``."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: int | None) -> None:
+        self.code = code
+
+
+type _Item = JsonObject | DashScopeError | _Closed
 
 
 class RealtimeSession:
@@ -28,17 +67,58 @@ class RealtimeSession:
         settings: RealtimeSettings,
         *,
         timeout: float,
+        event_timeout: float | None = None,
     ) -> None:
-        """Prepare the session; nothing is sent before ``__aenter__``."""
+        """Prepare the session; nothing is sent before ``__aenter__``.
+
+        ``timeout`` bounds connecting plus the ``session.created``/``session.updated``
+        handshake; ``event_timeout`` (default ``timeout``) is how long ``audio()`` waits
+        while neither side sends anything.
+        """
         self._http = session
         self._url = url
         self._api_key = api_key
         self.settings = settings
         self._timeout = timeout
+        self._event_timeout = event_timeout if event_timeout is not None else timeout
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._reader: asyncio.Task[None] | None = None
+        self._send_lock = asyncio.Lock()
+        self._last_rx = 0.0
+        self._last_tx = 0.0
+        self._iterating = False
+        self._finished = False
+        self.session_id: str | None = None
+        """The service's id of this session (from ``session.created``)."""
+        self.responses = 0
+        """How many ``response.done`` events arrived so far."""
+        self.characters = 0
+        """Billed characters summed over the ``response.done`` usages so far."""
+
+    # -- lifecycle --------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
         """Connect and configure the session."""
-        raise NotImplementedError
+        try:
+            async with asyncio.timeout(self._timeout):
+                self._ws = await self._connect()
+                created = await self._expect("session.created")
+                self.session_id = as_str(as_object(created.get("session")).get("id"))
+                await self._send({"type": "session.update", "session": self._session_config()})
+                await self._expect("session.updated")
+        except TimeoutError:
+            await self._close()
+            raise DashScopeTimeoutError(
+                "realtime session: the service did not answer in time"
+            ) from None
+        except BaseException:
+            await self._close()
+            raise
+        loop = asyncio.get_running_loop()
+        self._last_rx = loop.time()
+        self._reader = loop.create_task(self._read_loop(self._ws), name="dashscope realtime")
+        return self
 
     async def __aexit__(
         self,
@@ -47,20 +127,230 @@ class RealtimeSession:
         tb: TracebackType | None,
     ) -> None:
         """Close the socket."""
-        raise NotImplementedError
+        await self._close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the socket is closed (or was never opened)."""
+        return self._ws is None or self._ws.closed
+
+    @property
+    def finished(self) -> bool:
+        """Whether ``session.finished`` arrived: all audio of the session was delivered."""
+        return self._finished
+
+    def _session_config(self) -> JsonObject:
+        s = self.settings
+        config: JsonObject = {
+            "voice": s.voice,
+            "mode": s.mode,
+            "language_type": s.language_type,
+            "response_format": s.response_format,
+            "sample_rate": s.sample_rate,
+        }
+        optional: dict[str, Any] = {
+            "speech_rate": s.speech_rate,
+            "volume": s.volume,
+            "pitch_rate": s.pitch_rate,
+            "instructions": s.instructions,
+            "optimize_instructions": s.optimize_instructions,
+        }
+        config.update({k: v for k, v in optional.items() if v is not None})
+        return config
+
+    async def _connect(self) -> aiohttp.ClientWebSocketResponse:
+        try:
+            return await self._http.ws_connect(
+                self._url,
+                params={"model": self.settings.model},
+                headers={"Authorization": f"Bearer {self._api_key}"},
+                max_msg_size=MAX_MESSAGE_SIZE,
+                timeout=aiohttp.ClientWSTimeout(ws_close=min(CLOSE_TIMEOUT, self._timeout)),
+            )
+        except aiohttp.WSServerHandshakeError as err:
+            # Not chained: the handshake error holds the request headers (the key).
+            raise map_error(
+                status=err.status,
+                message=f"the realtime handshake was refused (HTTP {err.status})",
+            ) from None
+        except TimeoutError:
+            raise
+        except (aiohttp.ClientError, OSError) as err:
+            detail = redact(str(err), self._api_key) or type(err).__name__
+            raise DashScopeConnectionError(f"realtime connect: {detail}") from None
+
+    async def _close(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None and not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            try:
+                await ws.close()
+            except (aiohttp.ClientError, OSError) as err:
+                _LOGGER.debug("Closing the realtime socket failed: %s", type(err).__name__)
+
+    # -- receiving ------------------------------------------------------------------------------
+
+    def _decode(self, msg: aiohttp.WSMessage) -> _Item | None:
+        """Turn one WebSocket message into a queue item (``None``: nothing to report)."""
+        if msg.type is aiohttp.WSMsgType.TEXT:
+            try:
+                event = json.loads(msg.data)
+            except ValueError:
+                return ProtocolError("realtime: the service sent a message that is not JSON")
+            return event if isinstance(event, dict) else None
+        if msg.type in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSING,
+            aiohttp.WSMsgType.CLOSED,
+        ):
+            return _Closed(self._ws.close_code if self._ws is not None else None)
+        if msg.type is aiohttp.WSMsgType.ERROR:
+            detail = redact(str(msg.data), self._api_key) or "socket error"
+            return DashScopeConnectionError(f"realtime: the connection broke: {detail}")
+        return None  # binary, ping, pong: not part of the protocol's events
+
+    async def _expect(self, wanted: str) -> JsonObject:
+        """Read events until ``wanted`` during the handshake; an ``error`` event raises."""
+        assert self._ws is not None
+        while True:
+            try:
+                msg = await self._ws.receive()
+            except (aiohttp.ClientError, OSError) as err:
+                raise DashScopeConnectionError(
+                    f"realtime: the connection broke: {type(err).__name__}"
+                ) from None
+            item = self._decode(msg)
+            if item is None:
+                continue
+            if isinstance(item, DashScopeError):
+                raise item
+            if isinstance(item, _Closed):
+                raise ProtocolError(
+                    f"realtime: the service closed the socket before {wanted}",
+                    code=str(item.code) if item.code is not None else None,
+                )
+            if item.get("type") == "error":
+                raise self._error_event(item)
+            if item.get("type") == wanted:
+                return item
+
+    def _error_event(self, event: JsonObject) -> DashScopeError:
+        body = as_object(event.get("error"))
+        return map_error_body({"request_id": event.get("request_id"), **body}, secret=self._api_key)
+
+    async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Move every event to the queue until the socket ends."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                msg = await ws.receive()
+            except (aiohttp.ClientError, OSError) as err:
+                item: _Item | None = DashScopeConnectionError(
+                    f"realtime: the connection broke: {type(err).__name__}"
+                )
+            else:
+                item = self._decode(msg)
+            if item is None:
+                continue
+            self._last_rx = loop.time()
+            self._queue.put_nowait(item)
+            if not isinstance(item, dict) or item.get("type") == "session.finished":
+                return
+
+    async def _next(self) -> _Item:
+        """The next queued event; time out when neither side sent anything for too long."""
+        loop = asyncio.get_running_loop()
+        while True:
+            deadline = max(self._last_rx, self._last_tx) + self._event_timeout
+            if loop.time() >= deadline and self._queue.empty():
+                raise DashScopeTimeoutError(
+                    f"realtime: no event from the service for {self._event_timeout:g} s"
+                )
+            try:
+                async with asyncio.timeout_at(deadline):
+                    return await self._queue.get()
+            except TimeoutError:
+                continue  # re-check: a send may have moved the deadline
+
+    async def audio(self) -> AsyncGenerator[bytes]:
+        """Yield audio deltas until ``session.finished``; raise on ``error`` or early close.
+
+        Audio of every response of the session is yielded in arrival order. Returns at once
+        if the session already finished.
+        """
+        if self._ws is None:
+            raise RuntimeError("use the session with 'async with' first")
+        if self._iterating:
+            raise RuntimeError("audio() is already being iterated")
+        self._iterating = True
+        try:
+            while not self._finished:
+                item = await self._next()
+                if isinstance(item, DashScopeError):
+                    raise item
+                if isinstance(item, _Closed):
+                    raise ProtocolError(
+                        "realtime: the service closed the socket before session.finished",
+                        code=str(item.code) if item.code is not None else None,
+                    )
+                event_type = item.get("type")
+                if event_type == "response.audio.delta":
+                    delta = as_str(item.get("delta"))
+                    if delta:
+                        try:
+                            chunk = base64.b64decode(delta)
+                        except binascii.Error, ValueError:
+                            raise ProtocolError(
+                                "realtime: an audio delta that is not base64"
+                            ) from None
+                        yield chunk
+                elif event_type == "session.finished":
+                    self._finished = True
+                elif event_type == "error":
+                    raise self._error_event(item)
+                elif event_type == "response.done":
+                    self.responses += 1
+                    usage = as_object(as_object(item.get("response")).get("usage"))
+                    self.characters += as_int(usage.get("characters")) or 0
+        finally:
+            self._iterating = False
+
+    # -- sending --------------------------------------------------------------------------------
+
+    async def _send(self, event: JsonObject) -> str:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("use the session with 'async with' first")
+        if ws.closed:
+            raise DashScopeConnectionError("realtime: the socket is closed")
+        event_id = new_event_id()
+        text = json.dumps({"event_id": event_id, **event}, ensure_ascii=False)
+        async with self._send_lock:
+            try:
+                await ws.send_str(text)
+            except (aiohttp.ClientError, OSError) as err:
+                raise DashScopeConnectionError(
+                    f"realtime: sending failed: {type(err).__name__}"
+                ) from None
+        self._last_tx = asyncio.get_running_loop().time()
+        return event_id
 
     async def append(self, text: str) -> None:
         """Send ``input_text_buffer.append``."""
-        raise NotImplementedError
+        await self._send({"type": "input_text_buffer.append", "text": text})
 
     async def commit(self) -> None:
         """Send ``input_text_buffer.commit``."""
-        raise NotImplementedError
+        await self._send({"type": "input_text_buffer.commit"})
+
+    async def clear(self) -> None:
+        """Send ``input_text_buffer.clear``: drop text not yet synthesized."""
+        await self._send({"type": "input_text_buffer.clear"})
 
     async def finish(self) -> None:
         """Send ``session.finish``: no more text will come."""
-        raise NotImplementedError
-
-    def audio(self) -> AsyncIterator[bytes]:
-        """Yield audio deltas until ``session.finished``; raise on ``error`` or early close."""
-        raise NotImplementedError
+        await self._send({"type": "session.finish"})

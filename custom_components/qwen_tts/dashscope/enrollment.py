@@ -1,0 +1,108 @@
+"""Voice enrollment (cloning) and voice design: request bodies and defensive response parsing."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from .http import JsonObject, as_object, as_str
+from .models import AccountVoice, VoiceKind
+
+ENROLLMENT_MODEL = "qwen-voice-enrollment"
+DESIGN_MODEL = "qwen-voice-design"
+CLONED_PREFIX = "qwen-tts-vc-"
+DESIGNED_PREFIX = "qwen-tts-vd-"
+
+# qwen-tts-vc-<preferred_name>-voice-<timestamp digits>-<hex>
+_VOICE_ID = re.compile(r"^qwen-tts-v[cd]-(?P<name>.+?)-voice-\d+(?:-[0-9A-Za-z]+)?$")
+
+_KNOWN_FIELDS = frozenset({"voice", "target_model", "gmt_create", "language"})
+
+
+def friendly_name(voice: str) -> str:
+    """The ``preferred_name`` a voice was created with, recovered from its id (else the id)."""
+    match = _VOICE_ID.match(voice)
+    return match.group("name") if match else voice
+
+
+def voice_kind(voice: str, target_model: str | None, default: VoiceKind) -> VoiceKind:
+    """Cloned or designed, from the id prefix, else the target model, else ``default``."""
+    if voice.startswith(CLONED_PREFIX):
+        return VoiceKind.CLONED
+    if voice.startswith(DESIGNED_PREFIX):
+        return VoiceKind.DESIGNED
+    model = target_model or ""
+    if "-vd" in model:
+        return VoiceKind.DESIGNED
+    if "-vc" in model:
+        return VoiceKind.CLONED
+    return default
+
+
+def model_for_voice(voice: str) -> str | None:
+    """The customization model that owns a voice id, or ``None`` when the prefix is unknown."""
+    if voice.startswith(CLONED_PREFIX):
+        return ENROLLMENT_MODEL
+    if voice.startswith(DESIGNED_PREFIX):
+        return DESIGN_MODEL
+    return None
+
+
+def parse_voice(
+    item: JsonObject,
+    default_kind: VoiceKind,
+    *,
+    fallback_voice: str | None = None,
+    fallback_model: str | None = None,
+    fallback_name: str | None = None,
+) -> AccountVoice | None:
+    """Build an ``AccountVoice`` from a ``voice_list`` entry or a create/query ``output``.
+
+    Returns ``None`` when the entry has no voice id at all. Unknown fields go to ``extra``.
+    """
+    voice = as_str(item.get("voice")) or fallback_voice
+    if not voice:
+        return None
+    target_model = as_str(item.get("target_model")) or fallback_model or ""
+    name = friendly_name(voice)
+    if name == voice and fallback_name:
+        name = fallback_name
+    return AccountVoice(
+        voice=voice,
+        name=name,
+        kind=voice_kind(voice, target_model, default_kind),
+        target_model=target_model,
+        created=as_str(item.get("gmt_create")),
+        language=as_str(item.get("language")),
+        extra={k: v for k, v in item.items() if k not in _KNOWN_FIELDS},
+    )
+
+
+def parse_voice_list(output: JsonObject, default_kind: VoiceKind) -> list[AccountVoice]:
+    """The voices of one ``list`` page (``voice_list`` missing or malformed -> none)."""
+    items = output.get("voice_list")
+    if not isinstance(items, list):
+        return []
+    voices = []
+    for item in items:
+        voice = parse_voice(as_object(item), default_kind)
+        if voice is not None:
+            voices.append(voice)
+    return voices
+
+
+def sniff_mime_type(audio: bytes) -> str:
+    """Guess the data-URI mime type of an enrollment sample (WAV, MP3 or M4A)."""
+    if audio[:4] == b"RIFF":
+        return "audio/wav"
+    if audio[:3] == b"ID3" or (len(audio) > 1 and audio[0] == 0xFF and audio[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if audio[4:8] == b"ftyp":
+        return "audio/mp4"
+    return "audio/wav"
+
+
+def data_uri(audio: bytes, mime_type: str | None) -> str:
+    """Encode sample bytes as ``data:<mime>;base64,<...>``."""
+    mime = mime_type or sniff_mime_type(audio)
+    return f"data:{mime};base64,{base64.b64encode(audio).decode('ascii')}"
