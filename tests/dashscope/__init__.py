@@ -1,0 +1,1 @@
+"""Tests of the DashScope client library against the emulator, over real sockets."""

@@ -1,0 +1,196 @@
+"""Every DashScope error code and transport failure maps to its exception, without the key."""
+
+from __future__ import annotations
+
+import socket
+
+import aiohttp
+import pytest
+
+from custom_components.qwen_tts.dashscope import (
+    AccountError,
+    AuthError,
+    ContentFilterError,
+    DashScopeClient,
+    DashScopeConnectionError,
+    DashScopeError,
+    DashScopeTimeoutError,
+    Endpoint,
+    InvalidRequestError,
+    ModelNotFoundError,
+    RateLimitError,
+    RealtimeSettings,
+    SampleError,
+    ServiceError,
+    SynthesisRequest,
+    VoiceNotFoundError,
+)
+from tests.emulator import DashScopeEmulator
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+REQUEST = SynthesisRequest(model="qwen3-tts-flash", text="Hello.", voice="Cherry")
+
+CASES = [
+    (401, "InvalidApiKey", AuthError),
+    (429, "Throttling", RateLimitError),
+    (429, "Throttling.RateQuota", RateLimitError),
+    (429, "Throttling.AllocationQuota", RateLimitError),
+    (400, "DataInspectionFailed", ContentFilterError),
+    (400, "Arrearage", AccountError),
+    (403, "AccessDenied", AccountError),
+    (403, "AccessDenied.Unpurchased", AccountError),
+    (403, "Model.AccessDenied", AccountError),
+    (400, "Audio.PreprocessError", SampleError),
+    (400, "Audio.DurationLimitError", SampleError),
+    (400, "BadRequest.VoiceNotFound", VoiceNotFoundError),
+    (404, "ModelNotFound", ModelNotFoundError),
+    (400, "InvalidParameter", InvalidRequestError),
+    (400, "SomethingNew", InvalidRequestError),
+    (500, "InternalError", ServiceError),
+    (503, "ServiceUnavailable", ServiceError),
+    (504, "RequestTimeOut", ServiceError),
+    (502, "BadGateway", ServiceError),
+]
+
+
+@pytest.mark.parametrize(("status", "code", "expected"), CASES)
+async def test_an_http_error_raises_its_class_with_code_and_request_id(
+    client: DashScopeClient,
+    emulator: DashScopeEmulator,
+    status: int,
+    code: str,
+    expected: type[DashScopeError],
+) -> None:
+    emulator.fail_next(status, code, "it failed", kind="synthesis")
+    with pytest.raises(expected) as caught:
+        await client.synthesize(REQUEST)
+    assert type(caught.value) is expected
+    assert caught.value.code == code
+    assert caught.value.status == status
+    assert caught.value.message == "it failed"
+    assert caught.value.request_id
+    assert caught.value.request_id in str(caught.value)
+
+
+async def test_invalid_voice_specified_raises_voice_not_found(client: DashScopeClient) -> None:
+    with pytest.raises(VoiceNotFoundError) as caught:
+        await client.synthesize(
+            SynthesisRequest(model="qwen3-tts-flash", text="Hello.", voice="NoSuchVoice")
+        )
+    assert caught.value.code == "InvalidParameter"
+
+
+async def test_an_unknown_model_raises_model_not_found(client: DashScopeClient) -> None:
+    with pytest.raises(ModelNotFoundError):
+        await client.synthesize(
+            SynthesisRequest(model="qwen9-tts-nope", text="Hello.", voice="Cherry")
+        )
+
+
+async def test_a_wrong_key_raises_auth_error_without_the_key(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    key = "sk-0123456789abcdef-secret"
+    client = DashScopeClient(http, key, Endpoint.from_base_url(emulator.base_url))
+    with pytest.raises(AuthError) as caught:
+        await client.validate_key()
+    assert caught.value.code == "InvalidApiKey"
+    assert caught.value.status == 401
+    assert key not in str(caught.value)
+    assert key not in repr(caught.value)
+    assert caught.value.__cause__ is None
+
+
+async def test_a_key_echoed_by_the_service_is_redacted(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(400, "InvalidParameter", f"bad key {emulator.api_key} given")
+    with pytest.raises(InvalidRequestError) as caught:
+        await client.validate_key()
+    assert emulator.api_key not in str(caught.value)
+    assert "bad key *** given" in str(caught.value)
+
+
+async def test_a_refused_connection_raises_connection_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    port = _closed_port()
+    client = DashScopeClient(
+        http, "sk-secret", Endpoint.from_base_url(f"http://127.0.0.1:{port}/api/v1")
+    )
+    with pytest.raises(DashScopeConnectionError) as caught:
+        await client.validate_key()
+    assert not isinstance(caught.value, DashScopeTimeoutError)
+    assert "sk-secret" not in str(caught.value)
+
+
+async def test_a_refused_connection_on_realtime_raises_connection_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    port = _closed_port()
+    client = DashScopeClient(http, "k", Endpoint.from_base_url(f"http://127.0.0.1:{port}/api/v1"))
+    with pytest.raises(DashScopeConnectionError):
+        async with client.realtime_session(RealtimeSettings(model="m", voice="Cherry")):
+            pass
+
+
+async def test_a_slow_answer_raises_timeout_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.response_delay = 2.0
+    client = DashScopeClient(
+        http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.2
+    )
+    with pytest.raises(DashScopeTimeoutError):
+        await client.synthesize(REQUEST)
+
+
+async def test_a_stalled_stream_raises_timeout_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.chunk_interval = 2.0
+    client = DashScopeClient(
+        http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.3
+    )
+    stream = client.stream_synthesis(REQUEST)
+    await anext(stream)  # the first chunk comes at once, the next one too late
+    with pytest.raises(DashScopeTimeoutError):
+        await anext(stream)
+
+
+async def test_a_slow_realtime_handshake_raises_timeout_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.response_delay = 2.0
+    client = DashScopeClient(
+        http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.2
+    )
+    with pytest.raises(DashScopeTimeoutError):
+        async with client.realtime_session(
+            RealtimeSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
+        ):
+            pass
+
+
+async def test_a_stalled_realtime_session_raises_timeout_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.first_chunk_delay = 2.0
+    session = client.realtime_session(
+        RealtimeSettings(model="qwen3-tts-flash-realtime", voice="Cherry", mode="commit"),
+        event_timeout=0.2,
+    )
+    async with session:
+        await session.append("Hello.")
+        await session.commit()
+        await session.finish()
+        with pytest.raises(DashScopeTimeoutError):
+            async for _chunk in session.audio():
+                pass

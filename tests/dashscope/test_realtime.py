@@ -1,0 +1,204 @@
+"""Realtime WebSocket sessions: configuration, audio of every response, errors, closing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from custom_components.qwen_tts.dashscope import (
+    AuthError,
+    DashScopeClient,
+    DashScopeConnectionError,
+    Endpoint,
+    InvalidRequestError,
+    ProtocolError,
+    RealtimeSettings,
+    ServiceError,
+    VoiceNotFoundError,
+)
+from tests.emulator import DashScopeEmulator
+from tests.emulator.audio import render_pcm
+
+MODEL = "qwen3-tts-flash-realtime"
+SETTINGS = RealtimeSettings(model=MODEL, voice="Cherry", language_type="English")
+COMMIT = RealtimeSettings(model=MODEL, voice="Cherry", mode="commit")
+
+
+async def _speak(client: DashScopeClient, settings: RealtimeSettings, *texts: str) -> bytes:
+    async with client.realtime_session(settings) as session:
+        for text in texts:
+            await session.append(text)
+            if settings.mode == "commit":
+                await session.commit()
+        await session.finish()
+        return b"".join([chunk async for chunk in session.audio()])
+
+
+async def test_a_session_yields_the_spoken_pcm(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    audio = await _speak(client, SETTINGS, "Hello there.")
+    (record,) = emulator.requests_of("realtime")
+    assert audio == b"".join(render_pcm(text) for text in record.responses)
+    assert "".join(record.responses) == "Hello there."
+
+
+async def test_several_responses_in_one_session_yield_all_audio_in_order(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    texts = ["First sentence. ", "Second one, longer than the first. ", "Third."]
+    audio = await _speak(client, COMMIT, *texts)
+    (record,) = emulator.requests_of("realtime")
+    assert record.responses == texts
+    assert audio == b"".join(render_pcm(text) for text in texts)
+
+
+async def test_connect_sends_model_key_and_session_update(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    settings = RealtimeSettings(
+        model="qwen3-tts-instruct-flash-realtime",
+        voice="Cherry",
+        language_type="German",
+        speech_rate=1.5,
+        instructions="Cheerful.",
+    )
+    await _speak(client, settings, "Guten Tag.")
+    (record,) = emulator.requests_of("realtime")
+    assert record.model == "qwen3-tts-instruct-flash-realtime"
+    assert record.headers["Authorization"] == f"Bearer {emulator.api_key}"
+    update = record.events[0][1]
+    assert update["type"] == "session.update"
+    assert update["session"] == {
+        "voice": "Cherry",
+        "mode": "server_commit",
+        "language_type": "German",
+        "response_format": "pcm",
+        "sample_rate": 24000,
+        "speech_rate": 1.5,
+        "instructions": "Cheerful.",
+    }
+
+
+async def test_every_client_event_has_a_unique_event_id(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    await _speak(client, COMMIT, "One. ", "Two.")
+    (record,) = emulator.requests_of("realtime")
+    ids = [event["event_id"] for _, event in record.events]
+    assert record.event_types() == [
+        "session.update",
+        "input_text_buffer.append",
+        "input_text_buffer.commit",
+        "input_text_buffer.append",
+        "input_text_buffer.commit",
+        "session.finish",
+    ]
+    assert len(set(ids)) == len(ids)
+    assert all(event_id.startswith("event_") for event_id in ids)
+
+
+async def test_appends_from_another_task_while_iterating_audio(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    texts = ["Streaming text arrives. ", "Piece by piece, ", "from a language model."]
+
+    async with client.realtime_session(SETTINGS) as session:
+
+        async def feed() -> None:
+            for text in texts:
+                await session.append(text)
+                await asyncio.sleep(0.05)
+            await session.finish()
+
+        feeder = asyncio.create_task(feed())
+        audio = b"".join([chunk async for chunk in session.audio()])
+        await feeder
+    (record,) = emulator.requests_of("realtime")
+    assert "".join(record.responses) == "".join(texts)
+    assert audio == b"".join(render_pcm(text) for text in record.responses)
+
+
+async def test_an_error_event_raises_the_mapped_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.ws_error_after_append = ("InvalidParameter", "Invalid voice specified")
+    with pytest.raises(VoiceNotFoundError) as caught:
+        await _speak(client, SETTINGS, "Hello.")
+    assert caught.value.code == "InvalidParameter"
+
+
+async def test_an_error_event_with_another_code_raises_its_class(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.ws_error_after_append = ("InternalError", "boom")
+    with pytest.raises(ServiceError) as caught:
+        await _speak(client, SETTINGS, "Hello.")
+    assert caught.value.message == "boom"
+
+
+async def test_a_socket_closed_before_session_finished_raises(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.ws_close_before_finish = True
+    with pytest.raises((ProtocolError, DashScopeConnectionError)):
+        await _speak(client, SETTINGS, "Hello there.")
+
+
+async def test_a_refused_handshake_raises_auth_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    client = DashScopeClient(http, "sk-wrong", Endpoint.from_base_url(emulator.base_url))
+    with pytest.raises(AuthError) as caught:
+        async with client.realtime_session(SETTINGS):
+            pass
+    assert caught.value.status == 401
+    assert "sk-wrong" not in str(caught.value)
+
+
+async def test_a_planned_failure_fails_the_session_setup(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(400, "InvalidParameter", "bad session", kind="realtime")
+    with pytest.raises(InvalidRequestError) as caught:
+        await _speak(client, SETTINGS, "Hello.")
+    assert caught.value.code == "InvalidParameter"
+
+
+async def test_the_socket_is_closed_when_the_consumer_stops_early(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.chunk_interval = 0.05
+    async with client.realtime_session(SETTINGS) as session:
+        await session.append("A long sentence that takes a while to speak out loud.")
+        await session.finish()
+        async for _chunk in session.audio():
+            break
+    assert session.closed
+    assert not session.finished
+
+
+async def test_the_socket_is_closed_when_the_block_raises(client: DashScopeClient) -> None:
+    session = client.realtime_session(SETTINGS)
+
+    async def fail_inside() -> None:
+        async with session:
+            await session.append("Hello.")
+            raise RuntimeError("caller failed")
+
+    with pytest.raises(RuntimeError):
+        await fail_inside()
+    assert session.closed
+
+
+async def test_audio_ends_only_at_session_finished(client: DashScopeClient) -> None:
+    async with client.realtime_session(COMMIT) as session:
+        await session.append("One.")
+        await session.commit()
+        await session.finish()
+        audio = b"".join([chunk async for chunk in session.audio()])
+        assert session.finished
+        assert session.responses == 1
+    assert audio == render_pcm("One.")

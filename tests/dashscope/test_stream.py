@@ -1,0 +1,202 @@
+"""Streaming (SSE) synthesis: audio as frames arrive, headers stripped, every error raised."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import struct
+
+import aiohttp
+import pytest
+
+from custom_components.qwen_tts.dashscope import (
+    ContentFilterError,
+    DashScopeClient,
+    Endpoint,
+    ProtocolError,
+    RateLimitError,
+    ServiceError,
+    SynthesisRequest,
+)
+from tests.emulator import DashScopeEmulator
+from tests.emulator.audio import render_pcm
+
+from .scripted import ScriptedServer
+
+TEXT = "The washing machine is done, please empty it."
+REQUEST = SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+
+
+async def _collect(
+    client: DashScopeClient, request: SynthesisRequest = REQUEST, into: list[bytes] | None = None
+) -> list[bytes]:
+    """Read the whole stream; ``into`` keeps what arrived before an error."""
+    received = [] if into is None else into
+    async for chunk in client.stream_synthesis(request):
+        received.append(chunk)
+    return received
+
+
+async def test_stream_yields_exactly_the_spoken_pcm(client: DashScopeClient) -> None:
+    chunks = await _collect(client)
+    assert len(chunks) > 1
+    assert b"".join(chunks) == render_pcm(TEXT)
+
+
+async def test_stream_sends_the_sse_headers_and_the_key(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    await _collect(client)
+    (request,) = emulator.requests_of("synthesis_stream")
+    assert request.headers["X-DashScope-SSE"] == "enable"
+    assert request.headers["Accept"] == "text/event-stream"
+    assert request.headers["Authorization"] == f"Bearer {emulator.api_key}"
+    assert "stream" not in request.body
+    assert request.body["parameters"]["response_format"] == "pcm"
+
+
+async def test_stream_strips_a_leading_riff_header(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.leading_riff = True
+    chunks = await _collect(client)
+    assert not chunks[0].startswith(b"RIFF")
+    assert b"".join(chunks) == render_pcm(TEXT)
+
+
+async def test_stream_in_wav_format_yields_bare_pcm(client: DashScopeClient) -> None:
+    request = SynthesisRequest(
+        model="qwen3-tts-flash", text=TEXT, voice="Cherry", response_format="wav"
+    )
+    assert b"".join(await _collect(client, request)) == render_pcm(TEXT)
+
+
+async def test_stream_in_mp3_format_yields_an_mp3_stream(client: DashScopeClient) -> None:
+    request = SynthesisRequest(
+        model="qwen3-tts-flash", text=TEXT, voice="Cherry", response_format="mp3"
+    )
+    audio = b"".join(await _collect(client, request))
+    assert audio.startswith(b"ID3")
+    assert len(audio) > 1000
+
+
+async def test_an_error_frame_inside_a_200_stream_raises_after_the_audio_before_it(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.sse_error_after = 2
+    emulator.sse_error_code = "InternalError"
+    received: list[bytes] = []
+    with pytest.raises(ServiceError) as caught:
+        await _collect(client, into=received)
+    assert len(received) == 2
+    assert caught.value.code == "InternalError"
+    assert caught.value.request_id
+
+
+async def test_an_error_frame_is_mapped_by_its_code(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.sse_error_after = 1
+    emulator.sse_error_code = "Throttling.RateQuota"
+    with pytest.raises(RateLimitError) as caught:
+        await _collect(client)
+    assert caught.value.code == "Throttling.RateQuota"
+
+
+async def test_a_stream_cut_before_the_stop_frame_raises_protocol_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.sse_cut_after = 3
+    received: list[bytes] = []
+    with pytest.raises(ProtocolError):
+        await _collect(client, into=received)
+    assert len(received) == 3
+
+
+async def test_a_refused_stream_raises_the_mapped_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(429, "Throttling.RateQuota", kind="synthesis_stream")
+    with pytest.raises(RateLimitError) as caught:
+        await _collect(client)
+    assert caught.value.code == "Throttling.RateQuota"
+    assert caught.value.status == 429
+    assert caught.value.request_id
+
+
+async def test_stopping_early_releases_the_connection(emulator: DashScopeEmulator) -> None:
+    emulator.chunk_interval = 0.2
+    connector = aiohttp.TCPConnector(limit=1)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        client = DashScopeClient(
+            http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=5
+        )
+        stream = client.stream_synthesis(REQUEST)
+        first = await anext(stream)
+        await stream.aclose()
+        # With a single connection allowed, this only gets through if the stream let go.
+        await client.validate_key()
+    assert first == render_pcm(TEXT)[: len(first)]
+
+
+def _frame(n: int, output: dict[str, object], newline: str = "\r\n") -> bytes:
+    data = json.dumps({"output": output, "request_id": "req-1"})
+    lines = [f"id:{n}", "event:result", ":HTTP_STATUS/200", f"data:{data}", "", ""]
+    return newline.join(lines).encode()
+
+
+def _audio_frame(n: int, audio: bytes) -> bytes:
+    return _frame(n, {"finish_reason": "null", "audio": {"data": base64.b64encode(audio).decode()}})
+
+
+STOP = _frame(99, {"finish_reason": "stop", "audio": {"data": "", "url": "http://x/y.wav"}})
+
+
+async def _scripted(http: aiohttp.ClientSession, writes: list[bytes]) -> list[bytes]:
+    server = ScriptedServer(sse_writes=writes)
+    await server.start()
+    try:
+        client = DashScopeClient(http, "demo-key", Endpoint.from_base_url(server.base_url))
+        return await _collect(client)
+    finally:
+        await server.stop()
+
+
+async def test_crlf_frames_split_mid_line_are_parsed(http: aiohttp.ClientSession) -> None:
+    wire = _audio_frame(1, b"\x01\x02" * 50) + _audio_frame(2, b"\x03\x04" * 50) + STOP
+    cuts = [0, 5, 40, 41, len(wire) // 2, len(wire) - 3, len(wire)]  # incl. between \r and \n
+    writes = [wire[a:b] for a, b in itertools.pairwise(cuts)]
+    chunks = await _scripted(http, writes)
+    assert b"".join(chunks) == b"\x01\x02" * 50 + b"\x03\x04" * 50
+
+
+async def test_a_wav_header_split_over_two_chunks_is_stripped(
+    http: aiohttp.ClientSession,
+) -> None:
+    pcm = render_pcm("abc")
+    header = (
+        b"RIFF" + struct.pack("<I", 0x7FFFFFFF) + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, 24000, 48000, 2, 16)
+        + b"data" + struct.pack("<I", 0x7FFFFFDB)
+    )  # fmt: skip
+    writes = [_audio_frame(1, header[:20]), _audio_frame(2, header[20:] + pcm[:100])]
+    writes += [_audio_frame(3, pcm[100:]), STOP]
+    assert b"".join(await _scripted(http, writes)) == pcm
+
+
+async def test_a_code_in_a_result_frame_raises_even_with_status_200(
+    http: aiohttp.ClientSession,
+) -> None:
+    error = json.dumps({"code": "DataInspectionFailed", "message": "bad", "request_id": "r9"})
+    writes = [_audio_frame(1, b"\x00\x00"), f"id:2\nevent:result\ndata:{error}\n\n".encode()]
+    with pytest.raises(ContentFilterError) as caught:
+        await _scripted(http, writes)
+    assert caught.value.request_id == "r9"
+
+
+async def test_a_stream_without_any_frame_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    with pytest.raises(ProtocolError):
+        await _scripted(http, [])

@@ -1,0 +1,160 @@
+"""Non-streaming HTTP synthesis: the request sent, the unauthenticated download, the WAV repair."""
+
+from __future__ import annotations
+
+import io
+import struct
+import wave
+
+import aiohttp
+import pytest
+
+from custom_components.qwen_tts.dashscope import (
+    DashScopeClient,
+    Endpoint,
+    ServiceError,
+    SynthesisRequest,
+)
+from tests.emulator import DashScopeEmulator
+from tests.emulator.audio import render_pcm
+
+from .scripted import ScriptedServer
+
+TEXT = "Hello from Qwen."
+
+
+def _read_wav(data: bytes) -> tuple[int, int, int, bytes]:
+    with wave.open(io.BytesIO(data)) as reader:
+        return (
+            reader.getframerate(),
+            reader.getnchannels(),
+            reader.getsampwidth(),
+            reader.readframes(reader.getnframes()),
+        )
+
+
+async def test_synthesize_returns_the_spoken_pcm_in_a_wav(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    result = await client.synthesize(
+        SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+    )
+    assert result.audio_format == "wav"
+    assert result.sample_rate == 24000
+    assert _read_wav(result.audio) == (24000, 1, 2, render_pcm(TEXT))
+
+
+async def test_synthesize_repairs_the_riff_and_data_sizes(client: DashScopeClient) -> None:
+    result = await client.synthesize(
+        SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+    )
+    audio = result.audio
+    assert struct.unpack_from("<I", audio, 4)[0] == len(audio) - 8
+    data_at = audio.index(b"data")
+    assert struct.unpack_from("<I", audio, data_at + 4)[0] == len(audio) - data_at - 8
+
+
+async def test_synthesize_downloads_without_the_authorization_header(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    await client.synthesize(SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry"))
+    (post,) = emulator.requests_of("synthesis")
+    (download,) = emulator.requests_of("download")
+    assert post.headers["Authorization"] == f"Bearer {emulator.api_key}"
+    assert "Authorization" not in download.headers
+
+
+async def test_synthesize_sends_input_and_parameters_without_unset_fields(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    await client.synthesize(
+        SynthesisRequest(
+            model="qwen3-tts-instruct-flash",
+            text=TEXT,
+            voice="Cherry",
+            language_type="English",
+            instructions="Speak softly.",
+            optimize_instructions=True,
+            speech_rate=1.2,
+        )
+    )
+    (post,) = emulator.requests_of("synthesis")
+    assert post.body == {
+        "model": "qwen3-tts-instruct-flash",
+        "input": {
+            "text": TEXT,
+            "voice": "Cherry",
+            "language_type": "English",
+            "format": "wav",
+            "sample_rate": 24000,
+        },
+        "parameters": {
+            "instructions": "Speak softly.",
+            "optimize_instructions": True,
+            "speech_rate": 1.2,
+            "response_format": "wav",
+            "sample_rate": 24000,
+        },
+    }
+
+
+async def test_synthesize_at_16_khz_gives_a_16_khz_wav(client: DashScopeClient) -> None:
+    result = await client.synthesize(
+        SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry", sample_rate=16000)
+    )
+    assert result.sample_rate == 16000
+    assert _read_wav(result.audio) == (16000, 1, 2, render_pcm(TEXT, 16000))
+
+
+async def test_synthesize_mp3_returns_mp3_bytes(client: DashScopeClient) -> None:
+    result = await client.synthesize(
+        SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry", response_format="mp3")
+    )
+    assert result.audio_format == "mp3"
+    assert result.audio[:3] == b"ID3"
+
+
+async def test_synthesize_reports_request_id_and_characters(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    result = await client.synthesize(
+        SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+    )
+    assert result.request_id
+    assert result.characters == len(TEXT)
+
+
+async def test_synthesize_repairs_a_wav_with_a_list_chunk_before_data(
+    http: aiohttp.ClientSession,
+) -> None:
+    pcm = render_pcm(TEXT)
+    info = b"INFOISFT" + struct.pack("<I", 6) + b"Lavf6\x00"
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 24000, 48000, 2, 16)
+    listed = b"LIST" + struct.pack("<I", len(info)) + info
+    body = b"WAVE" + fmt + listed + b"data" + struct.pack("<I", 0x7FFFFFDB) + pcm
+    server = ScriptedServer(download=b"RIFF" + struct.pack("<I", 0x7FFFFFFF) + body)
+    await server.start()
+    try:
+        server.json_answer = {
+            "output": {"finish_reason": "stop", "audio": {"url": server.download_url}},
+            "request_id": "r-1",
+        }
+        client = DashScopeClient(http, "demo-key", Endpoint.from_base_url(server.base_url))
+        result = await client.synthesize(
+            SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+        )
+    finally:
+        await server.stop()
+    assert struct.unpack_from("<I", result.audio, 4)[0] == len(result.audio) - 8
+    assert _read_wav(result.audio) == (24000, 1, 2, pcm)
+
+
+async def test_a_failed_download_raises_service_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(404, "NoSuchKey", kind="download")
+    with pytest.raises(ServiceError) as caught:
+        await client.synthesize(
+            SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+        )
+    assert caught.value.status == 404
