@@ -1,0 +1,485 @@
+"""The voice profile subentry flow: steps that show only what the chosen model supports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import (
+    CONF_INSTRUCTIONS,
+    CONF_LANGUAGE,
+    CONF_MODEL,
+    CONF_OPTIMIZE_INSTRUCTIONS,
+    CONF_PITCH_RATE,
+    CONF_REGION,
+    CONF_SPEECH_RATE,
+    CONF_VOICE,
+    CONF_VOLUME,
+    DOMAIN,
+    SUBENTRY_TTS,
+)
+from custom_components.qwen_tts.dashscope import Region
+from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
+from custom_components.qwen_tts.voices import MODELS
+
+from .emulator import DashScopeEmulator
+from .translations_sync import STRINGS
+
+MOM = "qwen-tts-vc-mom-voice-20260102030405006-ab12"  # cloned, HTTP
+DAD = "qwen-tts-vc-dad-voice-20260103030405006-cd34"  # cloned, realtime
+ANNOUNCER = "qwen-tts-vd-announcer-voice-20260104030405006-ef56"  # designed, HTTP
+ROBOT = "qwen-tts-vd-robot-voice-20260105030405006-0a0b"  # designed, realtime
+ACCOUNT_VOICES = {
+    MOM: ("qwen3-tts-vc-2026-01-22", "2026-01-02 03:04:05"),
+    DAD: ("qwen3-tts-vc-realtime-2026-01-15", "2026-01-03 03:04:05"),
+    ANNOUNCER: ("qwen3-tts-vd-2026-01-26", "2026-01-04 03:04:05"),
+    ROBOT: ("qwen3-tts-vd-realtime-2026-01-15", "2026-01-05 03:04:05"),
+}
+QWEN_TTS_FAMILY = {"qwen-tts", "qwen-tts-latest", "qwen-tts-realtime"}
+
+
+@pytest.fixture(autouse=True)
+def seed_account_voices(emulator: DashScopeEmulator) -> None:
+    """The account owns two cloned and two designed voices, for HTTP and realtime models."""
+    for voice, (target_model, created) in ACCOUNT_VOICES.items():
+        emulator.voices[voice] = {
+            "voice": voice,
+            "target_model": target_model,
+            "gmt_create": created,
+            "gmt_modified": created,
+        }
+
+
+async def start(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    return await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TTS), context={"source": "user"}
+    )
+
+
+async def submit(hass: HomeAssistant, result: dict[str, Any], **data: Any) -> dict[str, Any]:
+    return await hass.config_entries.subentries.async_configure(result["flow_id"], data)
+
+
+def fields(result: dict[str, Any]) -> list[str]:
+    return [marker.schema for marker in result["data_schema"].schema]
+
+
+def marker_of(result: dict[str, Any], field: str) -> Any:
+    return next(m for m in result["data_schema"].schema if m.schema == field)
+
+
+def options(result: dict[str, Any], field: str) -> list[Any]:
+    return result["data_schema"].schema[marker_of(result, field)].config["options"]
+
+
+def prefilled(result: dict[str, Any], field: str) -> Any:
+    """What the form shows in ``field``: the suggested value, else the default."""
+    marker = marker_of(result, field)
+    if marker.description and "suggested_value" in marker.description:
+        return marker.description["suggested_value"]
+    return marker.default() if callable(marker.default) else None
+
+
+async def voice_step(
+    hass: HomeAssistant, entry: MockConfigEntry, model: str, name: str = "Kitchen"
+) -> dict[str, Any]:
+    result = await submit(hass, await start(hass, entry), name=name, model=model)
+    assert result["step_id"] == "voice", result
+    return result
+
+
+def profiles(entry: MockConfigEntry) -> dict[str, Any]:
+    return {s.title: dict(s.data) for s in entry.subentries.values()}
+
+
+# -- step 1: name and model ----------------------------------------------------------------------
+
+
+async def test_first_step_asks_name_and_model(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await start(hass, setup_integration)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert fields(result) == ["name", CONF_MODEL]
+    assert prefilled(result, CONF_MODEL) == "qwen3-tts-flash"
+    selector = result["data_schema"].schema[marker_of(result, CONF_MODEL)]
+    assert selector.config["translation_key"] == "profile_model"
+
+
+@pytest.mark.parametrize(
+    ("region", "family_offered"), [("intl", False), ("cn", True), ("custom", True)]
+)
+async def test_models_offered_follow_the_account_region(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    region: str,
+    family_offered: bool,
+) -> None:
+    """The Beijing-only qwen-tts family is offered on Beijing and custom endpoints (a custom
+    endpoint may be a Beijing workspace; its labels say "Beijing only")."""
+    monkeypatch.setitem(REGION_BASE_URLS, Region.INTL, emulator.base_url)
+    monkeypatch.setitem(REGION_BASE_URLS, Region.CN, emulator.base_url)
+    data = {CONF_REGION: region, CONF_API_KEY: emulator.api_key}
+    if region == "custom":
+        data["base_url"] = emulator.base_url
+    entry = MockConfigEntry(domain=DOMAIN, data=data)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+    offered = set(options(await start(hass, entry), CONF_MODEL))
+
+    qwen3 = {m for m in MODELS if m not in QWEN_TTS_FAMILY}
+    assert offered == (qwen3 | QWEN_TTS_FAMILY if family_offered else qwen3)
+
+
+async def test_blank_name_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await submit(hass, await start(hass, setup_integration), name="  ", model="qwen-tts")
+
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"name": "name_required"}
+    assert prefilled(result, CONF_MODEL) == "qwen-tts"
+
+
+async def test_not_loaded_account_aborts(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    result = await start(hass, config_entry)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
+
+
+async def test_account_unloaded_between_steps_aborts(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+
+    result = await submit(hass, result, voice="Cherry")
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
+    assert len(setup_integration.subentries) == 1
+
+
+# -- step 2: what the model supports -------------------------------------------------------------
+
+
+async def test_http_model_offers_its_voices_and_the_account_http_voices(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    offered = options(result, CONF_VOICE)
+
+    assert offered[:2] == [
+        {"value": ANNOUNCER, "label": "announcer (designed)"},
+        {"value": MOM, "label": "mom (cloned)"},
+    ]
+    system = [o["value"] for o in offered[2:]]
+    assert set(system) == set(MODELS["qwen3-tts-flash"].voices)
+    assert system[0] == "Cherry"
+    assert {"value": "Jada", "label": "Jada (Shanghainese)"} in offered
+    assert DAD not in system
+    assert ROBOT not in system
+    assert prefilled(result, CONF_VOICE) == "Cherry"
+    assert result["description_placeholders"] == {"model": "qwen3-tts-flash"}
+
+
+async def test_realtime_model_offers_the_account_realtime_voices(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash-realtime")
+    offered = options(result, CONF_VOICE)
+
+    assert offered[:2] == [
+        {"value": ROBOT, "label": "robot (designed)"},
+        {"value": DAD, "label": "dad (cloned)"},
+    ]
+    values = [o["value"] for o in offered]
+    assert MOM not in values
+    assert ANNOUNCER not in values
+    assert "Ebona" in values
+
+
+async def test_plain_model_shows_no_instructions(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+
+    assert fields(result) == [
+        CONF_VOICE,
+        CONF_LANGUAGE,
+        CONF_SPEECH_RATE,
+        CONF_PITCH_RATE,
+        CONF_VOLUME,
+    ]
+    assert prefilled(result, CONF_SPEECH_RATE) == 1.0
+    assert prefilled(result, CONF_PITCH_RATE) == 1.0
+    assert prefilled(result, CONF_VOLUME) == 50
+
+
+async def test_instruct_model_shows_instructions(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-instruct-flash")
+
+    assert fields(result) == [
+        CONF_VOICE,
+        CONF_LANGUAGE,
+        CONF_INSTRUCTIONS,
+        CONF_OPTIMIZE_INSTRUCTIONS,
+        CONF_SPEECH_RATE,
+        CONF_PITCH_RATE,
+        CONF_VOLUME,
+    ]
+    voices = {o["value"] for o in options(result, CONF_VOICE)}
+    assert "Jennifer" not in voices  # not an instruct voice
+    assert "Jada" not in voices
+
+
+async def test_model_without_prosody_shows_no_rates(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen-tts-realtime")
+
+    assert fields(result) == [CONF_VOICE, CONF_LANGUAGE]
+
+
+async def test_languages_offered_are_the_supported_tags(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    selector = result["data_schema"].schema[marker_of(result, CONF_LANGUAGE)]
+
+    assert {"zh-HK", "en-US", "de", "pt-BR", "ja-JP"} <= set(selector.config["languages"])
+    assert prefilled(result, CONF_LANGUAGE) is None
+
+
+# -- what is stored ------------------------------------------------------------------------------
+
+
+async def test_new_profile_stores_the_chosen_account_voice_and_settings(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    result = await submit(
+        hass, result, voice=MOM, language="de-DE", speech_rate=1.2, pitch_rate=0.9, volume=70.0
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Kitchen"
+    assert profiles(setup_integration)["Kitchen"] == {
+        CONF_MODEL: "qwen3-tts-flash",
+        CONF_VOICE: MOM,
+        CONF_LANGUAGE: "de-DE",
+        CONF_SPEECH_RATE: 1.2,
+        CONF_PITCH_RATE: 0.9,
+        CONF_VOLUME: 70,
+    }
+    assert isinstance(profiles(setup_integration)["Kitchen"][CONF_VOLUME], int)
+    assert setup_integration.state is ConfigEntryState.LOADED
+
+
+async def test_language_left_empty_is_not_stored(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    await submit(hass, result, voice="Ethan")
+
+    assert profiles(setup_integration)["Kitchen"] == {
+        CONF_MODEL: "qwen3-tts-flash",
+        CONF_VOICE: "Ethan",
+        CONF_SPEECH_RATE: 1.0,
+        CONF_PITCH_RATE: 1.0,
+        CONF_VOLUME: 50,
+    }
+
+
+async def test_instruct_profile_stores_its_instructions(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-instruct-flash-realtime")
+    await submit(
+        hass,
+        result,
+        voice="Serena",
+        instructions="  Speak slowly, like a bedtime story.  ",
+        optimize_instructions=True,
+    )
+
+    assert profiles(setup_integration)["Kitchen"] == {
+        CONF_MODEL: "qwen3-tts-instruct-flash-realtime",
+        CONF_VOICE: "Serena",
+        CONF_INSTRUCTIONS: "Speak slowly, like a bedtime story.",
+        CONF_OPTIMIZE_INSTRUCTIONS: True,
+        CONF_SPEECH_RATE: 1.0,
+        CONF_PITCH_RATE: 1.0,
+        CONF_VOLUME: 50,
+    }
+
+
+async def test_empty_instructions_are_not_stored(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-instruct-flash")
+    await submit(hass, result, voice="Cherry", instructions="   ", optimize_instructions=True)
+
+    data = profiles(setup_integration)["Kitchen"]
+    assert CONF_INSTRUCTIONS not in data
+    assert CONF_OPTIMIZE_INSTRUCTIONS not in data
+
+
+async def test_profile_without_prosody_stores_model_and_voice_only(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen-tts-realtime", name="Dialect")
+    await submit(hass, result, voice="Dylan")
+
+    assert profiles(setup_integration)["Dialect"] == {
+        CONF_MODEL: "qwen-tts-realtime",
+        CONF_VOICE: "Dylan",
+    }
+
+
+async def test_voice_the_model_lacks_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen-tts")
+
+    with pytest.raises(InvalidData) as err:
+        await submit(hass, result, voice="Jennifer")
+    assert set(err.value.schema_errors) == {CONF_VOICE}
+    assert "Kitchen" not in profiles(setup_integration)
+
+
+# -- reconfigure ---------------------------------------------------------------------------------
+
+
+def default_profile_id(entry: MockConfigEntry) -> str:
+    return next(iter(entry.subentries))
+
+
+async def test_reconfigure_starts_from_the_profile(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await setup_integration.start_subentry_reconfigure_flow(
+        hass, default_profile_id(setup_integration)
+    )
+
+    assert result["step_id"] == "user"
+    assert prefilled(result, "name") == "Qwen TTS"
+    assert prefilled(result, CONF_MODEL) == "qwen3-tts-flash"
+
+
+@pytest.mark.parametrize(
+    "profile_data",
+    [
+        {
+            CONF_MODEL: "qwen3-tts-instruct-flash",
+            CONF_VOICE: "Serena",
+            CONF_LANGUAGE: "zh-HK",
+            CONF_INSTRUCTIONS: "Cheerful",
+            CONF_OPTIMIZE_INSTRUCTIONS: True,
+            CONF_SPEECH_RATE: 1.5,
+            CONF_PITCH_RATE: 0.8,
+            CONF_VOLUME: 80,
+        }
+    ],
+)
+async def test_reconfigure_prefills_every_setting(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await setup_integration.start_subentry_reconfigure_flow(
+        hass, default_profile_id(setup_integration)
+    )
+    result = await submit(hass, result, name="Qwen TTS", model="qwen3-tts-instruct-flash")
+
+    assert prefilled(result, CONF_VOICE) == "Serena"
+    assert prefilled(result, CONF_LANGUAGE) == "zh-HK"
+    assert prefilled(result, CONF_INSTRUCTIONS) == "Cheerful"
+    assert prefilled(result, CONF_OPTIMIZE_INSTRUCTIONS) is True
+    assert prefilled(result, CONF_SPEECH_RATE) == 1.5
+    assert prefilled(result, CONF_PITCH_RATE) == 0.8
+    assert prefilled(result, CONF_VOLUME) == 80
+
+
+async def test_reconfigure_renames_and_changes_the_model(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    subentry_id = default_profile_id(setup_integration)
+    result = await setup_integration.start_subentry_reconfigure_flow(hass, subentry_id)
+    result = await submit(hass, result, name="Bedtime", model="qwen3-tts-instruct-flash")
+    result = await submit(
+        hass, result, voice="Serena", instructions="Whisper", optimize_instructions=False
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    subentry = setup_integration.subentries[subentry_id]
+    assert subentry.title == "Bedtime"
+    assert dict(subentry.data) == {
+        CONF_MODEL: "qwen3-tts-instruct-flash",
+        CONF_VOICE: "Serena",
+        CONF_INSTRUCTIONS: "Whisper",
+        CONF_OPTIMIZE_INSTRUCTIONS: False,
+        CONF_SPEECH_RATE: 1.0,
+        CONF_PITCH_RATE: 1.0,
+        CONF_VOLUME: 50,
+    }
+    assert setup_integration.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    "profile_data",
+    [{CONF_MODEL: "qwen3-tts-flash", CONF_VOICE: "Jennifer", CONF_INSTRUCTIONS: "stale"}],
+)
+async def test_reconfigure_to_a_model_without_the_voice_falls_back_to_cherry(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await setup_integration.start_subentry_reconfigure_flow(
+        hass, default_profile_id(setup_integration)
+    )
+    result = await submit(hass, result, name="Qwen TTS", model="qwen-tts")
+
+    assert prefilled(result, CONF_VOICE) == "Cherry"
+    assert CONF_INSTRUCTIONS not in fields(result)
+    result = await submit(hass, result, voice="Cherry")
+    assert dict(setup_integration.subentries[default_profile_id(setup_integration)].data) == {
+        CONF_MODEL: "qwen-tts",
+        CONF_VOICE: "Cherry",
+        CONF_SPEECH_RATE: 1.0,
+        CONF_PITCH_RATE: 1.0,
+        CONF_VOLUME: 50,
+    }
+
+
+async def test_reconfigure_of_a_not_loaded_account_aborts(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    result = await config_entry.start_subentry_reconfigure_flow(
+        hass, default_profile_id(config_entry)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_not_loaded"
+
+
+def test_every_model_and_region_has_an_option_label() -> None:
+    strings = json.loads(STRINGS.read_text(encoding="utf-8"))
+
+    assert set(strings["selector"]["profile_model"]["options"]) == set(MODELS)
+    assert set(strings["selector"]["region"]["options"]) == {r.value for r in Region}
