@@ -1,0 +1,102 @@
+"""Setting up and unloading an account against the emulator."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import DOMAIN
+from custom_components.qwen_tts.dashscope import DashScopeClient, VoiceKind
+
+from .emulator import DashScopeEmulator
+
+MOM = "qwen-tts-vc-mom-voice-20260102030405006-ab12"
+
+
+async def test_setup_loads_the_account_voices(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> None:
+    emulator.voices[MOM] = {"voice": MOM, "target_model": "qwen3-tts-vc-2026-01-22"}
+
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    runtime = config_entry.runtime_data
+    assert isinstance(runtime.client, DashScopeClient)
+    assert runtime.client.endpoint.http_base == emulator.base_url
+    voice = runtime.voices.data[MOM]
+    assert (voice.name, voice.kind, voice.target_model) == (
+        "mom",
+        VoiceKind.CLONED,
+        "qwen3-tts-vc-2026-01-22",
+    )
+    assert runtime.voices.find("mom") == voice
+
+
+async def test_refused_key_at_setup_starts_reauth(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> None:
+    emulator.fail_next(401, "InvalidApiKey", "Invalid API-key provided.")
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["step_id"] == "reauth_confirm"
+    assert flow["context"]["entry_id"] == config_entry.entry_id
+
+
+async def test_unreachable_service_at_setup_retries_later(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> None:
+    await emulator.stop()
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+async def test_failing_service_at_setup_retries_later(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> None:
+    emulator.fail_next(503, "ServiceUnavailable", "busy")
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_unload_removes_the_account(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    entities = hass.states.async_entity_ids("tts")
+    assert entities
+
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert setup_integration.state is ConfigEntryState.NOT_LOADED
+    assert all(hass.states.get(e).state == "unavailable" for e in entities)
+
+
+async def test_adding_a_profile_reloads_with_one_more_entity(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    before = len(hass.states.async_entity_ids("tts"))
+    result = await hass.config_entries.subentries.async_init(
+        (setup_integration.entry_id, "tts"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Kitchen", "model": "qwen3-tts-flash"}
+    )
+    await hass.config_entries.subentries.async_configure(result["flow_id"], {"voice": "Ethan"})
+    await hass.async_block_till_done()
+
+    assert setup_integration.state is ConfigEntryState.LOADED
+    assert len(hass.states.async_entity_ids("tts")) == before + 1
