@@ -14,6 +14,7 @@ from custom_components.qwen_tts.dashscope import (
     Endpoint,
     InvalidRequestError,
     ProtocolError,
+    RealtimeSession,
     RealtimeSettings,
     ServiceError,
     VoiceNotFoundError,
@@ -202,3 +203,56 @@ async def test_audio_ends_only_at_session_finished(client: DashScopeClient) -> N
         assert session.finished
         assert session.responses == 1
     assert audio == render_pcm("One.")
+
+
+async def test_clear_drops_the_text_not_yet_committed(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    async with client.realtime_session(COMMIT) as session:
+        await session.append("Drop this. ")
+        await session.clear()
+        await session.append("Keep.")
+        await session.commit()
+        await session.finish()
+        audio = b"".join([chunk async for chunk in session.audio()])
+    assert audio == render_pcm("Keep.")
+    (record,) = emulator.requests_of("realtime")
+    assert "input_text_buffer.clear" in record.event_types()
+
+
+async def test_an_unknown_realtime_model_fails_the_setup(client: DashScopeClient) -> None:
+    with pytest.raises(ProtocolError):
+        await _speak(client, RealtimeSettings(model="qwen9-nope-realtime", voice="Cherry"), "Hi.")
+
+
+async def test_append_after_the_session_closed_raises_connection_error(
+    client: DashScopeClient,
+) -> None:
+    async with client.realtime_session(SETTINGS) as session:
+        pass
+    with pytest.raises(DashScopeConnectionError):
+        await session.append("Too late.")
+
+
+async def test_a_16_khz_session_yields_16_khz_pcm(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    settings = RealtimeSettings(model=MODEL, voice="Cherry", mode="commit", sample_rate=16000)
+    audio = await _speak(client, settings, "Sixteen.")
+    assert audio == render_pcm("Sixteen.", 16000)
+
+
+async def test_a_consumer_in_another_task_is_woken_when_the_session_closes(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.first_chunk_delay = 5.0
+    async with client.realtime_session(SETTINGS) as session:
+        consumer = asyncio.create_task(_drain(session))
+        await session.append("Hello there.")
+        await asyncio.sleep(0.05)
+    with pytest.raises(ProtocolError):
+        await consumer
+
+
+async def _drain(session: RealtimeSession) -> bytes:
+    return b"".join([chunk async for chunk in session.audio()])

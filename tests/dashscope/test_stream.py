@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import json
@@ -11,6 +12,7 @@ import aiohttp
 import pytest
 
 from custom_components.qwen_tts.dashscope import (
+    AccountError,
     ContentFilterError,
     DashScopeClient,
     Endpoint,
@@ -200,3 +202,63 @@ async def test_a_stream_without_any_frame_raises_protocol_error(
 ) -> None:
     with pytest.raises(ProtocolError):
         await _scripted(http, [])
+
+
+async def test_lf_line_endings_are_parsed_too(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.sse_line_ending = "\n"
+    assert b"".join(await _collect(client)) == render_pcm(TEXT)
+
+
+async def test_audio_arrives_before_the_service_sent_the_last_chunk(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.chunk_interval = 0.03
+    stream = client.stream_synthesis(REQUEST)
+    await anext(stream)
+    received_first_at = asyncio.get_running_loop().time()
+    rest = [chunk async for chunk in stream]
+    (record,) = emulator.requests_of("synthesis_stream")
+    assert rest
+    assert received_first_at < record.audio_times[-1]
+
+
+async def test_a_final_frame_without_a_trailing_blank_line_still_finishes(
+    http: aiohttp.ClientSession,
+) -> None:
+    writes = [_audio_frame(1, b"\x05\x06"), STOP.rstrip(b"\r\n")]
+    assert await _scripted(http, writes) == [b"\x05\x06"]
+
+
+async def test_an_error_frame_without_data_raises_by_its_status(
+    http: aiohttp.ClientSession,
+) -> None:
+    writes = [_audio_frame(1, b"\x00\x00"), b"id:2\r\nevent:error\r\nstatus:503\r\n\r\n"]
+    with pytest.raises(ServiceError) as caught:
+        await _scripted(http, writes)
+    assert caught.value.status == 503
+
+
+async def test_an_unexpected_finish_reason_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    writes = [_audio_frame(1, b"\x00\x00"), _frame(2, {"finish_reason": "length"})]
+    with pytest.raises(ProtocolError):
+        await _scripted(http, writes)
+
+
+async def test_a_json_error_answer_to_a_stream_request_raises_its_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    server = ScriptedServer(
+        json_answer={"code": "Arrearage", "message": "in arrears", "request_id": "r7"}
+    )
+    await server.start()
+    try:
+        client = DashScopeClient(http, "demo-key", Endpoint.from_base_url(server.base_url))
+        with pytest.raises(AccountError) as caught:
+            await _collect(client)
+    finally:
+        await server.stop()
+    assert caught.value.request_id == "r7"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import wave
@@ -12,6 +13,7 @@ import pytest
 from custom_components.qwen_tts.dashscope import (
     DashScopeClient,
     Endpoint,
+    ProtocolError,
     ServiceError,
     SynthesisRequest,
 )
@@ -158,3 +160,40 @@ async def test_a_failed_download_raises_service_error(
             SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
         )
     assert caught.value.status == 404
+
+
+async def test_inline_pcm_instead_of_a_url_is_returned_as_wav(
+    http: aiohttp.ClientSession,
+) -> None:
+    pcm = render_pcm(TEXT)
+    server = ScriptedServer(
+        json_answer={
+            "output": {"finish_reason": "stop", "audio": {"data": base64.b64encode(pcm).decode()}},
+            "usage": {"characters": 16},
+        }
+    )
+    await server.start()
+    try:
+        client = DashScopeClient(http, "demo-key", Endpoint.from_base_url(server.base_url))
+        result = await client.synthesize(
+            SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+        )
+    finally:
+        await server.stop()
+    assert _read_wav(result.audio) == (24000, 1, 2, pcm)
+
+
+async def test_an_answer_without_audio_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    server = ScriptedServer(json_answer={"output": {"finish_reason": "stop"}, "request_id": "r2"})
+    await server.start()
+    try:
+        client = DashScopeClient(http, "demo-key", Endpoint.from_base_url(server.base_url))
+        with pytest.raises(ProtocolError) as caught:
+            await client.synthesize(
+                SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+            )
+    finally:
+        await server.stop()
+    assert caught.value.request_id == "r2"

@@ -199,3 +199,25 @@ async def test_validate_key_lists_one_voice_for_free(
         "model": "qwen-voice-enrollment",
         "input": {"action": "list", "page_index": 0, "page_size": 1},
     }
+
+
+async def test_delete_with_an_unknown_prefix_tries_enrollment_then_design(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.voices["legacy-designed"] = {"target_model": VD_MODEL}
+    await client.delete_voice("legacy-designed")
+    assert "legacy-designed" not in emulator.voices
+    assert emulator.requests_of("enrollment")[-1].body["input"]["action"] == "delete"
+    assert emulator.requests_of("design")[-1].body["input"]["action"] == "delete"
+
+
+async def test_delete_with_an_unknown_prefix_reports_not_found_once_both_miss(
+    client: DashScopeClient,
+) -> None:
+    with pytest.raises(VoiceNotFoundError):
+        await client.delete_voice("no-such-voice")
+
+
+async def test_clone_needs_exactly_one_of_audio_and_url(client: DashScopeClient) -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        await client.create_cloned_voice(name="x", target_model=VC_MODEL)

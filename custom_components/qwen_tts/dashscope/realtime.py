@@ -191,6 +191,9 @@ class RealtimeSession:
                 await ws.close()
             except (aiohttp.ClientError, OSError) as err:
                 _LOGGER.debug("Closing the realtime socket failed: %s", type(err).__name__)
+        if ws is not None and not self._finished:
+            # Wake an ``audio()`` consumer in another task: no more events will come.
+            self._queue.put_nowait(_Closed(ws.close_code))
 
     # -- receiving ------------------------------------------------------------------------------
 
