@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
+from .repairs import async_update_voice_issues
 
 REFRESH_INTERVAL = timedelta(minutes=30)
 
@@ -30,6 +31,13 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
             update_interval=REFRESH_INTERVAL,
         )
         self.client = client
+        # Profiles whose voice disappeared get a repair issue, withdrawn once they are fine.
+        self.async_add_listener(self._async_update_voice_issues)
+
+    @callback
+    def _async_update_voice_issues(self) -> None:
+        if self.last_update_success:
+            async_update_voice_issues(self.hass, self.config_entry, self)
 
     async def _async_update_data(self) -> dict[str, AccountVoice]:
         try:
@@ -45,6 +53,23 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
                 translation_placeholders={"error": str(err)},
             ) from err
         return {v.voice: v for v in voices}
+
+    async def async_refresh_after_change(
+        self, *, added: AccountVoice | None = None, removed: str | None = None
+    ) -> None:
+        """Reload the voices after one was created or deleted.
+
+        The change shows at once, even when the service's list lags behind or cannot be
+        loaded right now.
+        """
+        await self.async_refresh()
+        voices = dict(self.data or {})
+        if added is not None:
+            voices.setdefault(added.voice, added)
+        if removed is not None:
+            voices.pop(removed, None)
+        if voices != (self.data or {}):
+            self.async_set_updated_data(voices)
 
     def find(self, voice: str) -> AccountVoice | None:
         """Find an account voice by id or by the friendly name it was created with."""

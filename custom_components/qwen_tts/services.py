@@ -2,9 +2,349 @@
 
 from __future__ import annotations
 
-from homeassistant.core import HomeAssistant, callback
+import ipaddress
+from pathlib import Path
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, service
+import probatio
+
+from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
+from .dashscope import AccountVoice, DashScopeError, DesignedVoice
+from .dashscope.wav import WavFormatError, is_riff, pcm_to_wav, repair_wav
+from .errors import to_ha_error
+from .repairs import async_update_voice_issues
+from .runtime import QwenTTSConfigEntry
+from .samples import async_prepare_sample, async_read_file, async_read_media
+from .voices import CLONE_MODELS, DESIGN_MODELS
+
+SERVICE_CREATE_VOICE = "create_voice"
+SERVICE_DESIGN_VOICE = "design_voice"
+SERVICE_LIST_VOICES = "list_voices"
+SERVICE_DELETE_VOICE = "delete_voice"
+
+ATTR_NAME = "name"
+ATTR_MEDIA = "media"
+ATTR_FILE_PATH = "file_path"
+ATTR_URL = "url"
+ATTR_TARGET_MODEL = "target_model"
+ATTR_TEXT = "text"
+ATTR_LANGUAGE = "language"
+ATTR_DESCRIPTION = "description"
+ATTR_PREVIEW_TEXT = "preview_text"
+ATTR_VOICE = "voice"
+
+SAMPLE_SOURCES = (ATTR_MEDIA, ATTR_FILE_PATH, ATTR_URL)
+# Languages DashScope accepts for a sample or a design (``language``), as ISO 639-1 codes.
+VOICE_LANGUAGES = ("zh", "en", "de", "it", "pt", "es", "ja", "ko", "fr", "ru")
+MAX_DESCRIPTION_LENGTH = 2048
+MIN_PREVIEW_TEXT_LENGTH = 15
+MAX_PREVIEW_TEXT_LENGTH = 1024
+PREVIEW_FOLDER = DOMAIN  # inside the local media folder
+
+_VOICE_NAME = re.compile(r"[A-Za-z0-9_]{1,16}")
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
+_PRIVATE_HOST_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa")
+
+_MEDIA = probatio.Any(
+    cv.string,
+    probatio.Schema({probatio.Required("media_content_id"): cv.string}, extra=probatio.ALLOW_EXTRA),
+)
+_ENTRY = {probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
+CREATE_VOICE_SCHEMA = probatio.Schema(
+    {
+        **_ENTRY,
+        probatio.Required(ATTR_NAME): cv.string,
+        probatio.Optional(ATTR_MEDIA): _MEDIA,
+        probatio.Optional(ATTR_FILE_PATH): cv.string,
+        probatio.Optional(ATTR_URL): cv.string,
+        probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_CLONE_MODEL): cv.string,
+        probatio.Optional(ATTR_TEXT): cv.string,
+        probatio.Optional(ATTR_LANGUAGE): cv.string,
+    }
+)
+DESIGN_VOICE_SCHEMA = probatio.Schema(
+    {
+        **_ENTRY,
+        probatio.Required(ATTR_NAME): cv.string,
+        probatio.Required(ATTR_DESCRIPTION): cv.string,
+        probatio.Required(ATTR_PREVIEW_TEXT): cv.string,
+        probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_DESIGN_MODEL): cv.string,
+        probatio.Optional(ATTR_LANGUAGE): cv.string,
+    }
+)
+LIST_VOICES_SCHEMA = probatio.Schema(_ENTRY)
+DELETE_VOICE_SCHEMA = probatio.Schema({**_ENTRY, probatio.Required(ATTR_VOICE): cv.string})
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def _loaded_entry(call: ServiceCall) -> QwenTTSConfigEntry:
+    """The account the call names; it must be a loaded Qwen TTS entry."""
+    entry: QwenTTSConfigEntry = service.async_get_config_entry(
+        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    )
+    return entry
+
+
+def _voice_name(name: str) -> str:
+    name = name.strip()
+    if not _VOICE_NAME.fullmatch(name):
+        raise _invalid("invalid_voice_name", name=name)
+    return name
+
+
+def _target_model(model: str, allowed: tuple[str, ...]) -> str:
+    if model not in allowed:
+        raise _invalid("invalid_target_model", model=model, models=", ".join(allowed))
+    return model
+
+
+def _language(language: str | None) -> str | None:
+    """An ISO 639-1 code DashScope knows; Home Assistant tags (``en-US``, ``zh-Hans``) too."""
+    if not language:
+        return None
+    code = language.replace("_", "-").split("-", 1)[0].lower()
+    if code not in VOICE_LANGUAGES:
+        raise _invalid("invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES))
+    return code
+
+
+def _public_url(url: str) -> str:
+    """An http(s) URL DashScope can fetch from the internet (no local or private host)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise _invalid("invalid_url", url=url)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        private = host == "localhost" or "." not in host or host.endswith(_PRIVATE_HOST_SUFFIXES)
+    else:
+        private = not address.is_global
+    if private:
+        raise _invalid("url_not_public", url=url)
+    return url.strip()
+
+
+def _voice_response(voice: AccountVoice, name: str) -> dict[str, Any]:
+    return {
+        "voice": voice.voice,
+        "name": voice.name or name,
+        "target_model": voice.target_model,
+    }
+
+
+async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
+    """Clone a voice from a recording (checked and fixed locally) or a public URL."""
+    entry = _loaded_entry(call)
+    name = _voice_name(call.data[ATTR_NAME])
+    target_model = _target_model(call.data[ATTR_TARGET_MODEL], CLONE_MODELS)
+    language = _language(call.data.get(ATTR_LANGUAGE))
+    sources = [key for key in SAMPLE_SOURCES if call.data.get(key)]
+    if len(sources) != 1:
+        raise _invalid("one_sample_source")
+    text = call.data.get(ATTR_TEXT) or None
+    url: str | None = None
+    audio: bytes | None = None
+    mime_type: str | None = None
+    if ATTR_URL in sources:
+        url = _public_url(call.data[ATTR_URL])
+    else:
+        if ATTR_MEDIA in sources:
+            media = call.data[ATTR_MEDIA]
+            media_id = media if isinstance(media, str) else media["media_content_id"]
+            data = await async_read_media(call.hass, media_id)
+        else:
+            data = await async_read_file(call.hass, call.data[ATTR_FILE_PATH])
+        sample = await async_prepare_sample(call.hass, data)
+        audio, mime_type = sample.audio, sample.mime_type
+        LOGGER.debug(
+            "Uploading a %.1f s, %d Hz voice sample (from %s%s)",
+            sample.duration,
+            sample.sample_rate,
+            sample.source,
+            ", converted" if sample.converted else "",
+        )
+    client = entry.runtime_data.client
+    try:
+        voice = await client.create_cloned_voice(
+            name=name,
+            target_model=target_model,
+            audio=audio,
+            mime_type=mime_type,
+            url=url,
+            text=text,
+            language=language,
+        )
+    except DashScopeError as err:
+        raise to_ha_error(err, call.hass, entry) from err
+    await entry.runtime_data.voices.async_refresh_after_change(added=voice)
+    return _voice_response(voice, name)
+
+
+async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
+    """Design a voice from a description; keep its preview in the local media folder."""
+    entry = _loaded_entry(call)
+    name = _voice_name(call.data[ATTR_NAME])
+    description = call.data[ATTR_DESCRIPTION].strip()
+    if not 0 < len(description) <= MAX_DESCRIPTION_LENGTH:
+        raise _invalid(
+            "invalid_description",
+            length=str(len(description)),
+            max_length=str(MAX_DESCRIPTION_LENGTH),
+        )
+    preview_text = call.data[ATTR_PREVIEW_TEXT].strip()
+    if not MIN_PREVIEW_TEXT_LENGTH <= len(preview_text) <= MAX_PREVIEW_TEXT_LENGTH:
+        raise _invalid(
+            "invalid_preview_text",
+            length=str(len(preview_text)),
+            min_length=str(MIN_PREVIEW_TEXT_LENGTH),
+            max_length=str(MAX_PREVIEW_TEXT_LENGTH),
+        )
+    target_model = _target_model(call.data[ATTR_TARGET_MODEL], DESIGN_MODELS)
+    language = _language(call.data.get(ATTR_LANGUAGE))
+    media_dir_id, media_dir = _preview_media_dir(call.hass)  # before paying for a design
+    client = entry.runtime_data.client
+    try:
+        designed = await client.design_voice(
+            name=name,
+            description=description,
+            preview_text=preview_text,
+            target_model=target_model,
+            language=language,
+        )
+    except DashScopeError as err:
+        raise to_ha_error(err, call.hass, entry) from err
+    voice = designed.voice
+    await entry.runtime_data.voices.async_refresh_after_change(added=voice)
+    extension = "mp3" if designed.preview_format.lower() == "mp3" else "wav"
+    file_name = _UNSAFE_FILE_CHARS.sub("_", f"{name}-{voice.voice}").lstrip(".")
+    relative = f"{PREVIEW_FOLDER}/{file_name}.{extension}"
+    try:
+        await call.hass.async_add_executor_job(_save_preview, media_dir / relative, designed)
+    except OSError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="preview_not_saved",
+            translation_placeholders={
+                "voice": voice.voice,
+                "path": str(media_dir / relative),
+                "error": err.strerror or str(err),
+            },
+        ) from err
+    return {
+        **_voice_response(voice, name),
+        "preview": f"media-source://media_source/{media_dir_id}/{relative}",
+    }
+
+
+async def _async_list_voices(call: ServiceCall) -> ServiceResponse:
+    """All cloned and designed voices of the account (every page), fresh from DashScope."""
+    entry = _loaded_entry(call)
+    try:
+        voices = await entry.runtime_data.client.list_voices()
+    except DashScopeError as err:
+        raise to_ha_error(err, call.hass, entry) from err
+    entry.runtime_data.voices.async_set_updated_data({v.voice: v for v in voices})
+    return {
+        "voices": [
+            {
+                "voice": v.voice,
+                "name": v.name,
+                "kind": str(v.kind),
+                "target_model": v.target_model,
+                "created": v.created,
+            }
+            for v in voices
+        ]
+    }
+
+
+async def _async_delete_voice(call: ServiceCall) -> None:
+    """Delete a voice by id or friendly name; profiles that used it get a repair issue."""
+    entry = _loaded_entry(call)
+    wanted = call.data[ATTR_VOICE].strip()
+    voices = entry.runtime_data.voices
+    if (voice := voices.find(wanted)) is None:
+        await voices.async_refresh()  # created elsewhere since the last refresh?
+        if (voice := voices.find(wanted)) is None:
+            raise _invalid("voice_unknown", voice=wanted)
+    try:
+        await entry.runtime_data.client.delete_voice(voice.voice)
+    except DashScopeError as err:
+        raise to_ha_error(err, call.hass, entry) from err
+    await voices.async_refresh_after_change(removed=voice.voice)
+    async_update_voice_issues(call.hass, entry, deleted=voice)
+
+
+def _preview_media_dir(hass: HomeAssistant) -> tuple[str, Path]:
+    """The media folder previews go to: ``local`` (or the first one configured)."""
+    media_dirs = hass.config.media_dirs
+    if not media_dirs:
+        raise _invalid("no_media_folder")
+    media_dir_id = "local" if "local" in media_dirs else next(iter(media_dirs))
+    return media_dir_id, Path(media_dirs[media_dir_id])
+
+
+def _save_preview(path: Path, designed: DesignedVoice) -> None:
+    """Write the preview as a playable file: MP3 as is, WAV with correct sizes, PCM with a
+    WAV header (blocking: run in the executor)."""
+    audio = designed.preview_audio
+    if path.suffix == ".wav":
+        if not is_riff(audio):
+            audio = pcm_to_wav(audio, designed.preview_sample_rate)
+        else:
+            try:
+                audio, _ = repair_wav(audio)
+            except WavFormatError:
+                LOGGER.debug("Keeping a preview WAV whose header could not be repaired")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(audio)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's services."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CREATE_VOICE,
+        _async_create_voice,
+        schema=CREATE_VOICE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_DESIGN_VOICE,
+        _async_design_voice,
+        schema=DESIGN_VOICE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LIST_VOICES,
+        _async_list_voices,
+        schema=LIST_VOICES_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_DELETE_VOICE,
+        _async_delete_voice,
+        schema=DELETE_VOICE_SCHEMA,
+    )

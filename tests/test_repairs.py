@@ -1,0 +1,261 @@
+"""A voice profile whose voice was deleted gets a repair issue, fixed by picking another voice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import DEFAULT_PROFILE, DEFAULT_PROFILE_NAME, DOMAIN
+
+from . import sample_audio
+from .emulator import DashScopeEmulator
+
+HTTP_CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
+REALTIME_CLONE_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
+
+
+@pytest.fixture(autouse=True)
+async def components(hass: HomeAssistant, tmp_path: Path) -> None:
+    """ffmpeg from imageio, a local media folder and the repairs UI, before the account."""
+    hass.config.media_dirs = {"local": str(tmp_path)}
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": sample_audio.FFMPEG}}
+    )
+    assert await async_setup_component(hass, "repairs", {})
+
+
+@pytest.fixture
+def grandma(emulator: DashScopeEmulator) -> str:
+    """A cloned voice of the account, there before Home Assistant starts."""
+    return emulator.add_voice("grandma", HTTP_CLONE_MODEL)
+
+
+@pytest.fixture
+def profile_data(grandma: str) -> dict[str, object]:
+    """The account's profile speaks with grandma's voice."""
+    return {**DEFAULT_PROFILE, "voice": grandma}
+
+
+def _profile(entry: MockConfigEntry) -> ConfigSubentry:
+    (subentry,) = entry.subentries.values()
+    return subentry
+
+
+def _issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"deleted_voice_{_profile(entry).subentry_id}"
+    )
+
+
+async def _delete(hass: HomeAssistant, entry: MockConfigEntry, voice: str) -> None:
+    await hass.services.async_call(
+        DOMAIN, "delete_voice", {"config_entry_id": entry.entry_id, "voice": voice}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+async def _use_voice(hass: HomeAssistant, entry: MockConfigEntry, voice: str) -> None:
+    """Change the profile's voice (the account reloads)."""
+    subentry = _profile(entry)
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "voice": voice}
+    )
+    await hass.async_block_till_done()
+
+
+async def _start_fix(client: Any, issue_id: str) -> dict[str, Any]:
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert response.status == 200, await response.text()
+    return dict(await response.json())
+
+
+async def _submit(client: Any, flow_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    response = await client.post(f"/api/repairs/issues/fix/{flow_id}", json=data)
+    assert response.status == 200, await response.text()
+    return dict(await response.json())
+
+
+def _options(form: dict[str, Any]) -> list[str]:
+    (field,) = form["data_schema"]
+    return [option["value"] for option in field["selector"]["select"]["options"]]
+
+
+@pytest.mark.parametrize("profile_data", [dict(DEFAULT_PROFILE)])
+async def test_create_list_delete_then_pick_another_voice(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    hass_client: Any,
+) -> None:
+    entry = setup_integration
+    created = await hass.services.async_call(
+        DOMAIN,
+        "create_voice",
+        {"config_entry_id": entry.entry_id, "name": "mom", "url": "https://example.com/mom.wav"},
+        blocking=True,
+        return_response=True,
+    )
+    assert created is not None
+    mom = str(created["voice"])
+    listed = await hass.services.async_call(
+        DOMAIN,
+        "list_voices",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+    assert listed is not None
+    assert mom in [voice["voice"] for voice in listed["voices"]]  # type: ignore[union-attr]
+    await _use_voice(hass, entry, mom)
+    assert _issue(hass, entry) is None
+
+    await _delete(hass, entry, "mom")
+
+    issue = _issue(hass, entry)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "deleted_voice"
+    assert issue.translation_placeholders == {"profile": DEFAULT_PROFILE_NAME, "voice": "mom"}
+
+    client = await hass_client()
+    form = await _start_fix(client, issue.issue_id)
+    assert form["type"] == "form"
+    assert form["step_id"] == "pick_voice"
+    assert form["description_placeholders"] == {"profile": DEFAULT_PROFILE_NAME, "voice": "mom"}
+    assert "Ethan" in _options(form)
+    assert mom not in _options(form)
+
+    result = await _submit(client, form["flow_id"], {"voice": "Ethan"})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert _profile(entry).data == {**DEFAULT_PROFILE, "voice": "Ethan"}
+    assert _issue(hass, entry) is None
+
+
+async def test_deleting_the_voice_of_a_profile_raises_an_issue_naming_both(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+
+    issue = _issue(hass, setup_integration)
+    assert issue is not None
+    assert issue.translation_placeholders == {"profile": DEFAULT_PROFILE_NAME, "voice": "grandma"}
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "voice": "grandma"}])
+async def test_a_profile_naming_the_voice_by_its_friendly_name_gets_an_issue(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+) -> None:
+    await _delete(hass, setup_integration, "grandma")
+    assert _issue(hass, setup_integration) is not None
+
+
+@pytest.mark.parametrize("profile_data", [dict(DEFAULT_PROFILE)])
+async def test_deleting_a_voice_no_profile_uses_raises_no_issue(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+    assert ir.async_get(hass).issues == {}
+
+
+async def test_a_voice_deleted_elsewhere_raises_the_issue_at_the_next_refresh(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+) -> None:
+    del emulator.voices[grandma]  # deleted in the Alibaba Cloud console
+
+    await setup_integration.runtime_data.voices.async_refresh()
+
+    issue = _issue(hass, setup_integration)
+    assert issue is not None
+    assert issue.translation_placeholders == {"profile": DEFAULT_PROFILE_NAME, "voice": "grandma"}
+
+
+async def test_the_issue_is_withdrawn_when_the_profile_gets_another_voice_elsewhere(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+    assert _issue(hass, setup_integration) is not None
+
+    await _use_voice(hass, setup_integration, "Serena")  # e.g. via the profile's options
+
+    assert _issue(hass, setup_integration) is None
+
+
+async def test_the_fix_offers_the_models_system_voices_and_the_remaining_account_voices(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+    hass_client: Any,
+) -> None:
+    grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL)
+    announcer = emulator.add_voice("announcer", "qwen3-tts-vd-2026-01-26", designed=True)
+    fast = emulator.add_voice("fast", REALTIME_CLONE_MODEL)  # realtime: not for an HTTP profile
+    await _delete(hass, setup_integration, grandma)
+
+    form = await _start_fix(await hass_client(), _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+
+    options = _options(form)
+    assert grandpa in options
+    assert announcer in options
+    assert fast not in options
+    assert grandma not in options
+    assert {"Cherry", "Ethan", "Serena"} <= set(options)
+    assert "Ebona" not in options  # a voice of the realtime model only
+
+
+async def test_the_fix_can_switch_to_another_account_voice(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+    hass_client: Any,
+) -> None:
+    grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL)
+    await _delete(hass, setup_integration, grandma)
+    client = await hass_client()
+    form = await _start_fix(client, _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+
+    result = await _submit(client, form["flow_id"], {"voice": grandpa})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert _profile(setup_integration).data["voice"] == grandpa
+    assert _issue(hass, setup_integration) is None
+
+
+async def test_the_fix_aborts_when_the_profile_was_removed_meanwhile(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+    hass_client: Any,
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+    client = await hass_client()
+    form = await _start_fix(client, _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+    subentry_id = _profile(setup_integration).subentry_id
+    assert hass.config_entries.async_remove_subentry(setup_integration, subentry_id)
+    await hass.async_block_till_done()
+
+    result = await _submit(client, form["flow_id"], {"voice": "Ethan"})
+
+    assert result["type"] == "abort"
+    assert result["reason"] == "profile_removed"
+    assert ir.async_get(hass).issues == {}

@@ -1,0 +1,829 @@
+"""The voice services against the DashScope emulator: create, design, list and delete voices."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from homeassistant.components import media_source
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import DOMAIN
+
+from . import sample_audio
+from .emulator import DashScopeEmulator
+from .emulator.audio import render_pcm
+from .sample_audio import pcm_of
+
+PREVIEW_TEXT = "Good evening. The washing machine has finished its program."
+
+
+@pytest.fixture(autouse=True)
+async def media_and_ffmpeg(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A local media folder, an allowed folder, and ffmpeg from imageio (before the account)."""
+    (tmp_path / "media").mkdir()
+    (tmp_path / "allowed").mkdir()
+    hass.config.media_dirs = {"local": str(tmp_path / "media")}
+    hass.config.allowlist_external_dirs = {str(tmp_path / "allowed")}
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": sample_audio.FFMPEG}}
+    )
+    assert await async_setup_component(hass, "media_source", {})
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    """The local media folder (``media-source://media_source/local/...``)."""
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def allowed_dir(tmp_path: Path) -> Path:
+    """A folder listed in ``allowlist_external_dirs``."""
+    return tmp_path / "allowed"
+
+
+async def _call(
+    hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
+) -> dict[str, Any] | None:
+    response = await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        return_response=service != "delete_voice",
+    )
+    return dict(response) if response is not None else None
+
+
+async def _refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    entry: MockConfigEntry,
+    service: str,
+    **data: Any,
+) -> ServiceValidationError:
+    """Call a service that must refuse, and check that nothing reached DashScope."""
+    before = len(emulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, entry, service, **data)
+    assert emulator.requests[before:] == []
+    return err.value
+
+
+def _creations(emulator: DashScopeEmulator) -> list[dict[str, Any]]:
+    """The ``input`` of every voice enrollment ``create`` the emulator received."""
+    return [
+        r.body["input"]
+        for r in emulator.requests_of("enrollment")
+        if r.body and r.body["input"].get("action") == "create"
+    ]
+
+
+def _designs(emulator: DashScopeEmulator) -> list[dict[str, Any]]:
+    """The ``input`` of every voice design ``create`` the emulator received."""
+    return [
+        r.body["input"]
+        for r in emulator.requests_of("design")
+        if r.body and r.model == "qwen-voice-design" and r.body["input"].get("action") == "create"
+    ]
+
+
+def _uploaded_audio(emulator: DashScopeEmulator) -> tuple[str, bytes]:
+    """The mime type and bytes of the one uploaded sample."""
+    (creation,) = _creations(emulator)
+    header, encoded = creation["audio"]["data"].split(",", 1)
+    assert header.endswith(";base64")
+    return header.removeprefix("data:").removesuffix(";base64"), base64.b64decode(encoded)
+
+
+# create_voice
+
+
+async def test_create_voice_from_local_media_uploads_the_sample_and_responds(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+) -> None:
+    sample = sample_audio.wav(8.0)
+    (media_dir / "grandma.wav").write_bytes(sample)
+
+    response = await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="grandma",
+        media={
+            "media_content_id": "media-source://media_source/local/grandma.wav",
+            "media_content_type": "audio/wav",
+        },
+    )
+
+    assert response is not None
+    assert response["voice"].startswith("qwen-tts-vc-grandma-voice-")
+    assert response == {
+        "voice": response["voice"],
+        "name": "grandma",
+        "target_model": "qwen3-tts-vc-2026-01-22",
+    }
+    (creation,) = _creations(emulator)
+    assert creation["preferred_name"] == "grandma"
+    assert creation["target_model"] == "qwen3-tts-vc-2026-01-22"
+    assert "text" not in creation
+    assert "language" not in creation
+    assert _uploaded_audio(emulator) == ("audio/wav", sample)
+    assert response["voice"] in emulator.voices
+
+
+async def test_created_voice_is_known_to_the_account_at_once(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+) -> None:
+    (media_dir / "grandma.wav").write_bytes(sample_audio.wav(5.0))
+    response = await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="grandma",
+        media="media-source://media_source/local/grandma.wav",
+    )
+    assert response is not None
+    voice = setup_integration.runtime_data.voices.find("grandma")
+    assert voice is not None
+    assert voice.voice == response["voice"]
+
+
+async def test_a_stereo_media_sample_is_uploaded_as_mono(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+) -> None:
+    (media_dir / "memo.wav").write_bytes(sample_audio.wav(5.0, rate=48000, channels=2))
+
+    await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="grandpa",
+        media="media-source://media_source/local/memo.wav",
+    )
+
+    mime_type, audio = _uploaded_audio(emulator)
+    _, rate, channels = pcm_of(audio)
+    assert (mime_type, rate, channels) == ("audio/wav", 48000, 1)
+
+
+async def test_create_voice_from_an_allowed_mp3_file_uploads_a_24khz_mono_wav(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    allowed_dir: Path,
+) -> None:
+    path = allowed_dir / "recording.bin"  # the name says nothing; the content is MP3
+    path.write_bytes(sample_audio.mp3(6.0, rate=44100, channels=2))
+
+    response = await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="mom",
+        file_path=str(path),
+        text="Good night, sleep well.",
+        language="en-US",
+        target_model="qwen3-tts-vc-realtime-2026-01-15",
+    )
+
+    assert response is not None
+    assert response["target_model"] == "qwen3-tts-vc-realtime-2026-01-15"
+    (creation,) = _creations(emulator)
+    assert creation["target_model"] == "qwen3-tts-vc-realtime-2026-01-15"
+    assert creation["text"] == "Good night, sleep well."
+    assert creation["language"] == "en"
+    mime_type, audio = _uploaded_audio(emulator)
+    pcm, rate, channels = pcm_of(audio)
+    assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
+    assert len(pcm) / 2 / 24000 == pytest.approx(6.0, abs=0.1)
+
+
+async def test_an_m4a_from_a_phone_is_uploaded_as_a_wav(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+) -> None:
+    (media_dir / "memo.m4a").write_bytes(sample_audio.m4a(7.0, rate=48000))
+
+    await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="dad",
+        media="media-source://media_source/local/memo.m4a",
+    )
+
+    mime_type, audio = _uploaded_audio(emulator)
+    _, rate, channels = pcm_of(audio)
+    assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
+
+
+async def test_create_voice_from_tts_media_downloads_it_through_home_assistant(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    hass_client: Any,
+) -> None:
+    client = await hass_client()  # Home Assistant's HTTP server on a loopback port
+    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
+    message = "Good night, sweet dreams, sleep tight, see you in the morning. " * 2
+    (engine,) = hass.states.async_entity_ids("tts")
+    media_id = f"media-source://tts/{engine}?message={quote(message)}"
+
+    response = await _call(hass, setup_integration, "create_voice", name="robot", media=media_id)
+
+    assert response is not None
+    assert response["name"] == "robot"
+    mime_type, audio = _uploaded_audio(emulator)
+    pcm, rate, channels = pcm_of(audio)
+    assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
+    spoken = len(render_pcm(message.strip(), 24000)) / 2 / 24000
+    assert len(pcm) / 2 / 24000 == pytest.approx(spoken, abs=0.5)
+
+
+async def test_create_voice_from_a_url_passes_the_url_to_dashscope(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    url = "https://example.com/recordings/grandma.wav"
+
+    response = await _call(
+        hass,
+        setup_integration,
+        "create_voice",
+        name="grandma",
+        url=url,
+        target_model="qwen3-tts-vc-realtime-2025-11-27",
+    )
+
+    assert response is not None
+    assert response["target_model"] == "qwen3-tts-vc-realtime-2025-11-27"
+    (creation,) = _creations(emulator)
+    assert creation["audio"] == {"data": url}
+    assert creation["target_model"] == "qwen3-tts-vc-realtime-2025-11-27"
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://192.168.1.20/grandma.wav", "url_not_public"),
+        ("http://homeassistant.local:8123/local/grandma.wav", "url_not_public"),
+        ("http://localhost/grandma.wav", "url_not_public"),
+        ("http://[::1]/grandma.wav", "url_not_public"),
+        ("ftp://example.com/grandma.wav", "invalid_url"),
+        ("grandma.wav", "invalid_url"),
+    ],
+)
+async def test_a_url_dashscope_cannot_fetch_is_refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    url: str,
+    key: str,
+) -> None:
+    err = await _refused(hass, emulator, setup_integration, "create_voice", name="gm", url=url)
+    assert err.translation_key == key
+    assert err.translation_placeholders == {"url": url}
+
+
+async def test_a_file_outside_the_allowed_folders_is_refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "secret.wav"
+    path.write_bytes(sample_audio.wav(5.0))
+
+    err = await _refused(
+        hass, emulator, setup_integration, "create_voice", name="gm", file_path=str(path)
+    )
+
+    assert err.translation_key == "file_path_not_allowed"
+    assert err.translation_placeholders == {"file_path": str(path)}
+
+
+async def test_a_missing_file_is_refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    allowed_dir: Path,
+) -> None:
+    path = str(allowed_dir / "missing.wav")
+    err = await _refused(
+        hass, emulator, setup_integration, "create_voice", name="gm", file_path=path
+    )
+    assert err.translation_key == "sample_file_unreadable"
+    assert err.translation_placeholders["file_path"] == path
+
+
+async def test_missing_media_is_refused(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    media_id = "media-source://media_source/local/nothing-here.wav"
+    err = await _refused(
+        hass, emulator, setup_integration, "create_voice", name="gm", media=media_id
+    )
+    assert err.translation_key == "media_not_found"
+    assert err.translation_placeholders["media_content_id"] == media_id
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        {},
+        {"url": "https://example.com/a.wav", "file_path": "/tmp/a.wav"},
+        {"url": "https://example.com/a.wav", "media": "media-source://media_source/local/a.wav"},
+    ],
+    ids=["none", "url_and_file", "url_and_media"],
+)
+async def test_exactly_one_sample_source_is_required(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    sources: dict[str, str],
+) -> None:
+    err = await _refused(hass, emulator, setup_integration, "create_voice", name="gm", **sources)
+    assert err.translation_key == "one_sample_source"
+
+
+@pytest.mark.parametrize("name", ["", "grand-ma", "grandma voice", "a" * 17, "外婆"])
+async def test_an_invalid_voice_name_is_refused(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry, name: str
+) -> None:
+    err = await _refused(
+        hass,
+        emulator,
+        setup_integration,
+        "create_voice",
+        name=name,
+        url="https://example.com/a.wav",
+    )
+    assert err.translation_key == "invalid_voice_name"
+    assert err.translation_placeholders == {"name": name}
+
+
+async def test_a_voice_name_of_16_characters_is_accepted(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    name = "Grandma_1234_abc"
+    response = await _call(
+        hass, setup_integration, "create_voice", name=name, url="https://example.com/a.wav"
+    )
+    assert response is not None
+    assert response["name"] == name
+    assert _creations(emulator)[0]["preferred_name"] == name
+
+
+async def test_a_model_that_cannot_clone_is_refused(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    err = await _refused(
+        hass,
+        emulator,
+        setup_integration,
+        "create_voice",
+        name="gm",
+        url="https://example.com/a.wav",
+        target_model="qwen3-tts-flash",
+    )
+    assert err.translation_key == "invalid_target_model"
+    assert err.translation_placeholders["model"] == "qwen3-tts-flash"
+
+
+async def test_an_unsupported_language_is_refused(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    err = await _refused(
+        hass,
+        emulator,
+        setup_integration,
+        "create_voice",
+        name="gm",
+        url="https://example.com/a.wav",
+        language="nl",
+    )
+    assert err.translation_key == "invalid_language"
+    assert err.translation_placeholders["language"] == "nl"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (lambda: sample_audio.wav(2.0), "sample_too_short"),
+        (lambda: sample_audio.wav(61.0), "sample_too_long"),
+        (lambda: sample_audio.wav(5.0, rate=16000), "sample_rate_too_low"),
+        (lambda: sample_audio.mp3(5.0, rate=16000, channels=1), "sample_rate_too_low"),
+        (lambda: sample_audio.wav(20.0, rate=192000), "sample_too_large"),
+        (lambda: b"This is a text file, not a recording.", "sample_unreadable"),
+        (lambda: b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 8, "sample_unreadable"),
+    ],
+    ids=["short", "long", "16khz_wav", "16khz_mp3", "over_10mb", "text", "damaged_mp3"],
+)
+async def test_a_refused_sample_sends_nothing_to_dashscope(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+    case: tuple[Any, str],
+) -> None:
+    make_sample, key = case
+    (media_dir / "sample.wav").write_bytes(make_sample())
+
+    err = await _refused(
+        hass,
+        emulator,
+        setup_integration,
+        "create_voice",
+        name="gm",
+        media="media-source://media_source/local/sample.wav",
+    )
+
+    assert err.translation_key == key
+    assert _creations(emulator) == []
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        (400, "Audio.PreprocessError", "sample_rejected"),
+        (429, "Throttling.RateQuota", "rate_limited"),
+        (400, "DataInspectionFailed", "content_rejected"),
+        (403, "Arrearage", "account_problem"),
+        (500, "InternalError", "service_error"),
+    ],
+)
+async def test_a_dashscope_error_is_translated_with_its_request_id(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    failure: tuple[int, str, str],
+) -> None:
+    status, code, key = failure
+    emulator.fail_next(status, code, kind="enrollment")
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass, setup_integration, "create_voice", name="gm", url="https://example.com/a.wav"
+        )
+
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders["code"] == code
+    assert err.value.translation_placeholders["request_id"] not in ("", "-")
+    assert emulator.voices == {}
+
+
+async def test_a_refused_api_key_starts_reauthentication(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.fail_next(401, "InvalidApiKey", kind="enrollment")
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass, setup_integration, "create_voice", name="gm", url="https://example.com/a.wav"
+        )
+    await hass.async_block_till_done()
+
+    assert err.value.translation_key == "auth_failed"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_the_account_must_be_loaded(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    assert setup_integration.state is ConfigEntryState.NOT_LOADED
+
+    err = await _refused(hass, emulator, setup_integration, "list_voices")
+
+    assert err.translation_key == "service_config_entry_not_loaded"
+
+
+async def test_an_unknown_account_is_refused(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "list_voices",
+            {"config_entry_id": "no-such-entry"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "service_config_entry_not_found"
+
+
+# design_voice
+
+
+async def test_design_voice_saves_a_playable_preview_in_local_media(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+    hass_client: Any,
+) -> None:
+    response = await _call(
+        hass,
+        setup_integration,
+        "design_voice",
+        name="announcer",
+        description="A calm, warm female voice in her forties, speaking slowly and clearly.",
+        preview_text=PREVIEW_TEXT,
+        language="en",
+    )
+
+    assert response is not None
+    voice = response["voice"]
+    assert voice.startswith("qwen-tts-vd-announcer-voice-")
+    assert response == {
+        "voice": voice,
+        "name": "announcer",
+        "target_model": "qwen3-tts-vd-2026-01-26",
+        "preview": f"media-source://media_source/local/qwen_tts/announcer-{voice}.wav",
+    }
+    played = await media_source.async_resolve_media(hass, response["preview"], None)
+    assert played.mime_type in ("audio/wav", "audio/x-wav")
+    assert played.path == media_dir / "qwen_tts" / f"announcer-{voice}.wav"
+    client = await hass_client()
+    http_response = await client.get(played.url)
+    assert http_response.status == 200
+    wav = await http_response.read()
+    assert pcm_of(wav) == (render_pcm(PREVIEW_TEXT, 24000), 24000, 1)
+
+
+async def test_design_voice_sends_the_description_and_refreshes_the_voices(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    response = await _call(
+        hass,
+        setup_integration,
+        "design_voice",
+        name="narrator",
+        description="A deep, slow male storyteller.",
+        preview_text=PREVIEW_TEXT,
+        target_model="qwen3-tts-vd-realtime-2026-01-15",
+        language="zh-Hans",
+    )
+
+    (inputs,) = _designs(emulator)
+    assert {key: inputs.get(key) for key in _DESIGN_INPUT_KEYS} == {
+        "action": "create",
+        "target_model": "qwen3-tts-vd-realtime-2026-01-15",
+        "voice_prompt": "A deep, slow male storyteller.",
+        "preview_text": PREVIEW_TEXT,
+        "preferred_name": "narrator",
+        "language": "zh",
+    }
+    assert response is not None
+    assert response["target_model"] == "qwen3-tts-vd-realtime-2026-01-15"
+    found = setup_integration.runtime_data.voices.find("narrator")
+    assert found is not None
+    assert found.voice == response["voice"]
+
+
+_DESIGN_INPUT_KEYS = {
+    "action",
+    "target_model",
+    "voice_prompt",
+    "preview_text",
+    "preferred_name",
+    "language",
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"description": "x" * 2049}, "invalid_description"),
+        ({"description": "   "}, "invalid_description"),
+        ({"preview_text": "Too short text"}, "invalid_preview_text"),
+        ({"preview_text": "y" * 1025}, "invalid_preview_text"),
+        ({"name": "an-nouncer"}, "invalid_voice_name"),
+        ({"target_model": "qwen3-tts-vc-2026-01-22"}, "invalid_target_model"),
+        ({"language": "xx"}, "invalid_language"),
+    ],
+    ids=[
+        "long_description",
+        "blank_description",
+        "short_preview",
+        "long_preview",
+        "name",
+        "clone_model",
+        "language",
+    ],
+)
+async def test_design_voice_refuses_what_dashscope_would_refuse(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    fields: dict[str, str],
+    key: str,
+) -> None:
+    data = {"name": "announcer", "description": "A calm voice.", "preview_text": PREVIEW_TEXT}
+    err = await _refused(hass, emulator, setup_integration, "design_voice", **(data | fields))
+    assert err.translation_key == key
+
+
+async def test_design_voice_accepts_the_longest_description_and_preview(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    response = await _call(
+        hass,
+        setup_integration,
+        "design_voice",
+        name="long",
+        description="d" * 2048,
+        preview_text="p" * 1024,
+    )
+    assert response is not None
+    assert len(_designs(emulator)) == 1
+
+
+async def test_design_voice_needs_a_media_folder_before_anything_is_paid_for(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    hass.config.media_dirs = {}
+    err = await _refused(
+        hass,
+        emulator,
+        setup_integration,
+        "design_voice",
+        name="announcer",
+        description="A calm voice.",
+        preview_text=PREVIEW_TEXT,
+    )
+    assert err.translation_key == "no_media_folder"
+
+
+async def test_a_design_error_is_translated(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.fail_next(400, "DataInspectionFailed", kind="design")
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass,
+            setup_integration,
+            "design_voice",
+            name="announcer",
+            description="A calm voice.",
+            preview_text=PREVIEW_TEXT,
+        )
+    assert err.value.translation_key == "content_rejected"
+
+
+# list_voices
+
+
+async def test_list_voices_returns_every_cloned_and_designed_voice(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    cloned = [emulator.add_voice(f"kid{i}", "qwen3-tts-vc-2026-01-22") for i in range(120)]
+    designed = emulator.add_voice("announcer", "qwen3-tts-vd-realtime-2026-01-15", designed=True)
+
+    response = await _call(hass, setup_integration, "list_voices")
+
+    assert response is not None
+    voices = {v["voice"]: v for v in response["voices"]}
+    assert len(response["voices"]) == 121  # more than one page
+    assert set(voices) == {*cloned, designed}
+    assert voices[designed] == {
+        "voice": designed,
+        "name": "announcer",
+        "kind": "designed",
+        "target_model": "qwen3-tts-vd-realtime-2026-01-15",
+        "created": emulator.voices[designed]["gmt_create"],
+    }
+    assert voices[cloned[7]]["name"] == "kid7"
+    assert voices[cloned[7]]["kind"] == "cloned"
+    assert voices[cloned[7]]["target_model"] == "qwen3-tts-vc-2026-01-22"
+
+
+async def test_list_voices_of_an_account_without_voices_is_empty(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    assert await _call(hass, setup_integration, "list_voices") == {"voices": []}
+
+
+async def test_list_voices_updates_the_account_voices(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
+    assert setup_integration.runtime_data.voices.find("grandma") is None
+
+    await _call(hass, setup_integration, "list_voices")
+
+    found = setup_integration.runtime_data.voices.find("grandma")
+    assert found is not None
+    assert found.voice == voice
+
+
+async def test_a_list_error_is_translated(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.fail_next(503, "ServiceUnavailable", kind="enrollment")
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, setup_integration, "list_voices")
+    assert err.value.translation_key == "service_error"
+
+
+# delete_voice
+
+
+def _deletions(emulator: DashScopeEmulator) -> list[str]:
+    return [
+        r.body["input"]["voice"]
+        for r in emulator.requests
+        if r.body and r.body.get("input", {}).get("action") == "delete"
+    ]
+
+
+@pytest.mark.parametrize("by", ["name", "id"])
+async def test_delete_voice_by_name_or_id(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+    by: str,
+) -> None:
+    created = await _call(
+        hass, setup_integration, "create_voice", name="grandma", url="https://example.com/a.wav"
+    )
+    assert created is not None
+    voice = created["voice"]
+
+    await _call(hass, setup_integration, "delete_voice", voice="Grandma" if by == "name" else voice)
+
+    assert _deletions(emulator) == [voice]
+    assert voice not in emulator.voices
+    assert setup_integration.runtime_data.voices.find(voice) is None
+    assert setup_integration.runtime_data.voices.find("grandma") is None
+
+
+async def test_delete_a_designed_voice(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    voice = emulator.add_voice("announcer", "qwen3-tts-vd-2026-01-26", designed=True)
+
+    await _call(hass, setup_integration, "delete_voice", voice="announcer")
+
+    assert _deletions(emulator) == [voice]
+    assert [
+        r.model for r in emulator.requests if r.body and r.body["input"].get("action") == "delete"
+    ] == ["qwen-voice-design"]
+    assert emulator.voices == {}
+
+
+async def test_deleting_an_unknown_voice_is_refused_naming_it(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, setup_integration, "delete_voice", voice="grandpa")
+    assert err.value.translation_key == "voice_unknown"
+    assert err.value.translation_placeholders == {"voice": "grandpa"}
+    assert _deletions(emulator) == []
+    assert len(emulator.voices) == 1
+
+
+async def test_a_voice_created_elsewhere_can_be_deleted(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")  # after setup
+
+    await _call(hass, setup_integration, "delete_voice", voice="grandma")
+
+    assert _deletions(emulator) == [voice]
+
+
+async def test_a_delete_error_is_translated(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
+    await _call(hass, setup_integration, "list_voices")
+    emulator.fail_next(500, "InternalError", kind="enrollment")
+
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, setup_integration, "delete_voice", voice="grandma")
+
+    assert err.value.translation_key == "service_error"
+    assert voice in emulator.voices
+    assert setup_integration.runtime_data.voices.find("grandma") is not None
