@@ -1,0 +1,76 @@
+"""Run the emulator alone: ``python -m tests.emulator --port 8765 --key demo``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+
+from .server import DashScopeEmulator
+
+_LOGGER = logging.getLogger("tests.emulator")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.emulator", description="A local DashScope (Qwen-TTS) emulator."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--key", default="demo", help="the API key it accepts")
+    parser.add_argument("--first-chunk-delay", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--chunk-interval", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument(
+        "--realtime-factor",
+        type=float,
+        default=None,
+        metavar="N",
+        help="pace audio at N x real time",
+    )
+    parser.add_argument("--response-delay", type=float, default=0.0, metavar="SECONDS")
+    return parser.parse_args()
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    emu = DashScopeEmulator(api_key=args.key, host=args.host, port=args.port)
+    emu.first_chunk_delay = args.first_chunk_delay
+    emu.chunk_interval = args.chunk_interval
+    emu.realtime_factor = args.realtime_factor
+    emu.response_delay = args.response_delay
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await emu.start()
+    print(f"DashScope emulator on {emu.base_url} (realtime {emu.ws_url}), API key {args.key!r}")
+    print("Ctrl-C stops it.", flush=True)
+    seen = 0
+    try:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+            for request in emu.requests[seen:]:
+                _LOGGER.info(
+                    "%s %s model=%s status=%s",
+                    request.kind,
+                    request.path,
+                    request.model,
+                    request.status,
+                )
+            seen = len(emu.requests)
+    finally:
+        await emu.stop()
+
+
+def main() -> None:
+    """Parse the arguments and serve until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(_arguments()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Realtime WebSocket synthesis: ``GET /api-ws/v1/realtime?model=...`` (one socket = one session)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from .audio import render_pcm, stream_chunks
+from .catalogue import REALTIME_FORMATS, REALTIME_MODELS, SAMPLE_RATES, billed_characters
+from .faults import PlannedFailure
+from .pacing import Pacer
+from .store import REALTIME, RecordedRequest, request_id
+from .synthesis import voice_allowed
+from .wire import dumps, json_error
+
+if TYPE_CHECKING:
+    from .server import DashScopeEmulator
+
+# server_commit: buffered text up to the last of these is synthesised as soon as it arrives.
+SENTENCE_ENDS = frozenset(".!?;。！？；…\n")
+# server_commit: a buffer this long is synthesised even without a sentence end.
+MAX_BUFFER_CHARS = 200
+CLOSE_TIMEOUT = 2.0
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(12)}"
+
+
+async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.StreamResponse:
+    """Authenticate the handshake, then run one session."""
+    model = request.query.get("model", "")
+    record = emu.record(request, REALTIME, model, None, emu.now())
+    await emu.response_pause()
+    rid = request_id()
+    if not emu.authorized(request):
+        return json_error(401, "InvalidApiKey", "Invalid API-key provided.", rid)
+    failure = emu.take_failure(REALTIME)
+    if failure is not None and failure.status == 401:
+        return json_error(401, failure.code, failure.message, rid)
+    socket = web.WebSocketResponse(timeout=CLOSE_TIMEOUT, autoping=True)
+    await socket.prepare(request)
+    emu.sockets.add(socket)
+    try:
+        await RealtimeSession(emu, socket, record, model).run(failure)
+    except ConnectionError:
+        pass
+    finally:
+        emu.sockets.discard(socket)
+        await socket.close()
+    return socket
+
+
+class RealtimeSession:
+    """The server side of one realtime session."""
+
+    def __init__(
+        self,
+        emu: DashScopeEmulator,
+        socket: web.WebSocketResponse,
+        record: RecordedRequest,
+        model: str,
+    ) -> None:
+        """A fresh session with the service defaults."""
+        self._emu = emu
+        self._socket = socket
+        self._record = record
+        self._model = model
+        self._config: dict[str, Any] = {
+            "voice": "Cherry",
+            "mode": "server_commit",
+            "language_type": "Auto",
+            "response_format": "pcm",
+            "sample_rate": 24000,
+        }
+        self._session_id = _id("sess")
+        self._buffer = ""
+        self._synthesised = False
+        self._appended = False
+
+    async def run(self, failure: PlannedFailure | None) -> None:
+        """Send ``session.created``, then serve client events until the session ends."""
+        await self._send("session.created", session=self._view())
+        if self._model not in REALTIME_MODELS:
+            return  # the service closes silently
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        reader = asyncio.create_task(self._read(queue), name="emulator realtime reader")
+        try:
+            while (event := await queue.get()) is not None:
+                if failure is not None:
+                    await self._error(failure.code, failure.message, event)
+                    return
+                if not await self._handle(event):
+                    return
+        finally:
+            await self._socket.close()
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    async def _read(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+        """Record each client event as it arrives and queue it for processing."""
+        loop = asyncio.get_running_loop()
+        try:
+            async for message in self._socket:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                try:
+                    event = json.loads(message.data)
+                except ValueError:
+                    event = {"type": "invalid_json", "raw": message.data}
+                if not isinstance(event, dict):
+                    event = {"type": "invalid_json", "raw": message.data}
+                self._record.events.append((loop.time(), event))
+                queue.put_nowait(event)
+        finally:
+            queue.put_nowait(None)
+
+    def _view(self) -> dict[str, Any]:
+        return {
+            "object": "realtime.session",
+            "id": self._session_id,
+            "model": self._model,
+            **self._config,
+        }
+
+    async def _send(self, event_type: str, **fields: Any) -> None:
+        await self._socket.send_str(dumps({"event_id": _id("event"), "type": event_type, **fields}))
+
+    async def _error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
+        await self._send(
+            "error",
+            error={
+                "type": "invalid_request_error",
+                "code": code,
+                "message": message,
+                "param": None,
+                "event_id": (cause or {}).get("event_id"),
+            },
+        )
+
+    async def _handle(self, event: dict[str, Any]) -> bool:
+        """Serve one client event; False ends the session."""
+        match event.get("type"):
+            case "session.update":
+                return await self._update(event)
+            case "input_text_buffer.append":
+                return await self._append(event)
+            case "input_text_buffer.commit":
+                await self._send("input_text_buffer.committed", item_id=_id("item"))
+                return await self._flush(whole=True)
+            case "input_text_buffer.clear":
+                self._buffer = ""
+                await self._send("input_text_buffer.cleared")
+                return True
+            case "session.finish":
+                if not await self._flush(whole=True) or self._emu.ws_close_before_finish:
+                    return False
+                await self._send("session.finished", session={"id": self._session_id})
+                return False
+            case other:
+                await self._error("InvalidParameter", f"Unknown event type: {other}", event)
+                return True
+
+    async def _update(self, event: dict[str, Any]) -> bool:
+        if self._synthesised:
+            await self._error(
+                "InvalidParameter", "session.update is not allowed after synthesis started.", event
+            )
+            return True
+        session = event.get("session")
+        if not isinstance(session, dict):
+            await self._error("InvalidParameter", "session must be an object.", event)
+            return False
+        config = {**self._config, **session}
+        if (problem := self._invalid_config(config)) is not None:
+            await self._error("InvalidParameter", problem, event)
+            return False
+        self._config = config
+        await self._send("session.updated", session=self._view())
+        return True
+
+    def _invalid_config(self, config: dict[str, Any]) -> str | None:
+        if config.get("mode") not in ("server_commit", "commit"):
+            return f"Unsupported mode: {config.get('mode')}"
+        if config.get("response_format") not in REALTIME_FORMATS:
+            return f"Unsupported response_format: {config.get('response_format')}"
+        if config.get("sample_rate") not in SAMPLE_RATES:
+            return f"Unsupported sample_rate: {config.get('sample_rate')}"
+        if self._model.startswith("qwen-tts-realtime") and (
+            config["response_format"] != "pcm" or config["sample_rate"] != 24000
+        ):
+            return f"{self._model} supports pcm at 24000 Hz only."
+        if not self._voice_ok(config.get("voice")):
+            return "Invalid voice specified"
+        return None
+
+    def _voice_ok(self, voice: Any) -> bool:
+        return isinstance(voice, str) and voice_allowed(
+            self._model, voice, REALTIME_MODELS[self._model], self._emu.voices
+        )
+
+    async def _append(self, event: dict[str, Any]) -> bool:
+        if self._emu.ws_error_after_append is not None and not self._appended:
+            code, message = self._emu.ws_error_after_append
+            await self._error(code, message, event)
+            return False
+        self._appended = True
+        text = event.get("text")
+        if not isinstance(text, str):
+            await self._error("InvalidParameter", "text must be a string.", event)
+            return True
+        self._buffer += text
+        if self._config["mode"] == "server_commit":
+            return await self._flush(whole=False)
+        return True
+
+    async def _flush(self, *, whole: bool) -> bool:
+        """Synthesise the buffer (all of it, or up to its last sentence end)."""
+        if whole or len(self._buffer) >= MAX_BUFFER_CHARS:
+            cut = len(self._buffer)
+        else:
+            cut = max((i + 1 for i, c in enumerate(self._buffer) if c in SENTENCE_ENDS), default=0)
+        text, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        if not text.strip():
+            return True
+        return await self._respond(text)
+
+    async def _respond(self, text: str) -> bool:
+        """One ``response.created ... response.done`` cycle for ``text``."""
+        if not self._voice_ok(self._config.get("voice")):
+            await self._error("InvalidParameter", "Invalid voice specified")
+            return False
+        self._synthesised = True
+        self._record.responses.append(text)
+        response_id, item_id = _id("resp"), _id("item")
+        rate, audio_format = int(self._config["sample_rate"]), str(self._config["response_format"])
+        where = {"response_id": response_id, "item_id": item_id, "output_index": 0}
+        item = {"id": item_id, "object": "realtime.item", "type": "message", "role": "assistant"}
+        part = {"type": "audio", "text": ""}
+        response = {
+            "id": response_id,
+            "object": "realtime.response",
+            "voice": self._config["voice"],
+        }
+        await self._send(
+            "response.created", response={**response, "status": "in_progress", "output": []}
+        )
+        await self._send(
+            "response.output_item.added",
+            response_id=response_id,
+            output_index=0,
+            item={**item, "status": "in_progress", "content": []},
+        )
+        await self._send("response.content_part.added", **where, content_index=0, part=part)
+        pacer = Pacer(self._emu, self._record)
+        for chunk in stream_chunks(render_pcm(text, rate), rate, audio_format, id3=False):
+            await pacer.wait_turn()
+            delta = base64.b64encode(chunk.data).decode()
+            await self._send("response.audio.delta", **where, content_index=0, delta=delta)
+            pacer.sent(chunk.seconds)
+        done_item = {**item, "status": "completed", "content": [part]}
+        await self._send("response.audio.done", **where, content_index=0)
+        await self._send("response.content_part.done", **where, content_index=0, part=part)
+        await self._send(
+            "response.output_item.done", response_id=response_id, output_index=0, item=done_item
+        )
+        await self._send(
+            "response.done",
+            response={
+                **response,
+                "status": "completed",
+                "output": [done_item],
+                "usage": {"characters": billed_characters(text)},
+            },
+        )
+        return True
