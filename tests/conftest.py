@@ -28,8 +28,9 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[DashScopeEmulator]:
-    """A DashScope emulator listening on a free loopback port."""
+async def emulator(socket_enabled: None) -> AsyncIterator[DashScopeEmulator]:
+    """A DashScope emulator listening on a free loopback port (sockets allowed: the tests
+    talk to it over real loopback connections)."""
     emu = DashScopeEmulator(api_key="demo-key")
     await emu.start()
     try:

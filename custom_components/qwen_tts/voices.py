@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from .chunking import Cost, char_cost, token_cost
 from .dashscope.endpoint import Region
 
 
@@ -125,12 +127,24 @@ class ModelInfo:
     instructions: bool = False
     realtime_model: str | None = None
     regions: frozenset[Region] = frozenset({Region.INTL, Region.CN, Region.CUSTOM})
-    max_chars: int = 600
+    # The most text one request takes, measured by ``cost`` (600 characters for Qwen3; the
+    # qwen-tts family counts 512 tokens, a CJK character being 2).
+    text_limit: int = 600
+    cost: Cost = char_cost
     # qwen-tts-realtime: PCM 24 kHz only, no rate/volume/pitch.
     prosody: bool = True
+    # Whether the model honours ``response_format`` (mp3) and ``sample_rate``; the qwen-tts
+    # family is only known to produce PCM at 24 kHz.
+    output_formats: bool = True
 
 
 _CN = frozenset({Region.CN, Region.CUSTOM})
+_QWEN_TTS_FAMILY: dict[str, Any] = {
+    "regions": _CN,
+    "text_limit": 512,
+    "cost": token_cost,
+    "output_formats": False,
+}
 MODELS: dict[str, ModelInfo] = {
     m.name: m
     for m in (
@@ -157,16 +171,15 @@ MODELS: dict[str, ModelInfo] = {
             instructions=True,
             realtime_model="qwen3-tts-instruct-flash-realtime",
         ),
-        ModelInfo("qwen-tts", Transport.HTTP, _QWEN_TTS, regions=_CN, max_chars=250),
-        ModelInfo("qwen-tts-latest", Transport.HTTP, _QWEN_TTS_LATEST, regions=_CN, max_chars=250),
+        ModelInfo("qwen-tts", Transport.HTTP, _QWEN_TTS, **_QWEN_TTS_FAMILY),
+        ModelInfo("qwen-tts-latest", Transport.HTTP, _QWEN_TTS_LATEST, **_QWEN_TTS_FAMILY),
         ModelInfo(
             "qwen-tts-realtime",
             Transport.REALTIME,
             _QWEN_TTS_LATEST,
             realtime_model="qwen-tts-realtime",
-            regions=_CN,
-            max_chars=250,
             prosody=False,
+            **_QWEN_TTS_FAMILY,
         ),
     )
 }
@@ -187,6 +200,29 @@ DESIGN_MODELS: tuple[str, ...] = (
 def is_realtime_model(model: str) -> bool:
     """Whether a model (system or vc/vd) is reached over the realtime WebSocket."""
     return "-realtime" in model
+
+
+def is_account_voice_model(model: str) -> bool:
+    """Whether a model only speaks account voices (cloned ``-vc-`` or designed ``-vd-``)."""
+    return model in CLONE_MODELS or model in DESIGN_MODELS or "-vc-" in model or "-vd-" in model
+
+
+def model_info(model: str) -> ModelInfo:
+    """What ``model`` accepts; a model missing from the catalogue (a dated snapshot, a vc/vd
+    model) is described from its name: Qwen3 limits, no instructions unless ``instruct``."""
+    if info := MODELS.get(model):
+        return info
+    family = model.startswith("qwen-tts")
+    return ModelInfo(
+        model,
+        Transport.REALTIME if is_realtime_model(model) else Transport.HTTP,
+        frozenset(),
+        instructions="instruct" in model,
+        text_limit=512 if family else 600,
+        cost=token_cost if family else char_cost,
+        prosody=not (family and is_realtime_model(model)),
+        output_formats=not family,
+    )
 
 
 def models_for_region(region: Region | str) -> list[str]:

@@ -1,0 +1,295 @@
+"""What one synthesis asks for: a voice profile and the call's options resolved into a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from homeassistant.components.tts import (
+    ATTR_PREFERRED_FORMAT,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_RATE,
+)
+from homeassistant.exceptions import ServiceValidationError
+
+from .chunking import Cost
+from .const import (
+    ATTR_LANGUAGE_TYPE,
+    CONF_INSTRUCTIONS,
+    CONF_MODEL,
+    CONF_OPTIMIZE_INSTRUCTIONS,
+    CONF_PITCH_RATE,
+    CONF_SPEECH_RATE,
+    CONF_VOICE,
+    CONF_VOLUME,
+    DEFAULT_MODEL,
+    DEFAULT_VOICE,
+    DOMAIN,
+)
+from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
+from .dashscope.models import DEFAULT_SAMPLE_RATE
+from .voices import (
+    LANGUAGE_TYPES,
+    SYSTEM_VOICES,
+    is_account_voice_model,
+    is_realtime_model,
+    language_type_for,
+    model_info,
+)
+
+# The rates the service renders PCM at itself.
+SERVICE_SAMPLE_RATES: tuple[int, ...] = (8000, 16000, 24000, 48000)
+# Options that make Home Assistant run its own ffmpeg conversion whatever we return.
+_CONVERTED_BY_HA = (
+    ATTR_PREFERRED_SAMPLE_RATE,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+)
+_RANGES: dict[str, tuple[float, float]] = {
+    CONF_SPEECH_RATE: (0.5, 2.0),
+    CONF_PITCH_RATE: (0.5, 2.0),
+    CONF_VOLUME: (0, 100),
+}
+
+
+class VoiceDirectory(Protocol):
+    """Where the account's cloned and designed voices are looked up (the coordinator)."""
+
+    def find(self, voice: str) -> AccountVoice | None:
+        """An account voice by id or friendly name."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFormat:
+    """What the service is asked for and what Home Assistant gets.
+
+    ``extension`` ``wav``: the service sends s16le mono PCM (``service_format`` ``pcm``) at
+    ``sample_rate``, returned in a WAV container; ``mp3``: MP3 straight from the service.
+    """
+
+    extension: Literal["wav", "mp3"]
+    service_format: Literal["pcm", "mp3"]
+    sample_rate: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechPlan:
+    """How to speak: the model and voice, the ``input`` language and the ``parameters``.
+
+    ``realtime``: the model is reached over the WebSocket. ``text_limit``/``cost``: how much
+    text one request takes. ``output_formats``: whether the model honours a requested format
+    and sample rate (otherwise it speaks PCM at 24 kHz).
+    """
+
+    model: str
+    voice: str
+    language_type: str
+    instructions: str | None
+    optimize_instructions: bool | None
+    speech_rate: float | None
+    pitch_rate: float | None
+    volume: int | None
+    realtime: bool
+    text_limit: int
+    cost: Cost
+    output_formats: bool = True
+
+    def synthesis_request(
+        self, text: str, response_format: Literal["pcm", "wav", "mp3"], sample_rate: int
+    ) -> SynthesisRequest:
+        """The HTTP (SSE) request speaking ``text``."""
+        return SynthesisRequest(
+            model=self.model,
+            text=text,
+            voice=self.voice,
+            language_type=self.language_type,
+            instructions=self.instructions,
+            optimize_instructions=self.optimize_instructions,
+            speech_rate=self.speech_rate,
+            pitch_rate=self.pitch_rate,
+            volume=self.volume,
+            response_format=response_format,
+            sample_rate=sample_rate,
+        )
+
+    def realtime_settings(
+        self, response_format: Literal["pcm", "wav", "mp3", "opus"], sample_rate: int
+    ) -> RealtimeSettings:
+        """The ``session.update`` of a realtime session (text arrives by ``server_commit``)."""
+        return RealtimeSettings(
+            model=self.model,
+            voice=self.voice,
+            language_type=self.language_type,
+            mode="server_commit",
+            response_format=response_format,
+            sample_rate=sample_rate,
+            speech_rate=self.speech_rate,
+            pitch_rate=self.pitch_rate,
+            volume=self.volume,
+            instructions=self.instructions,
+            optimize_instructions=self.optimize_instructions,
+        )
+
+    def output_format(self, options: Mapping[str, Any]) -> OutputFormat:
+        """Pick the service output for Home Assistant's ``preferred_*`` options.
+
+        Without preferences Home Assistant serves MP3: the service's MP3 then goes out
+        untouched. A requested sample rate, channel count or sample width makes Home
+        Assistant run ffmpeg anyway, so the service renders lossless PCM at the requested
+        rate where it can (8/16/24/48 kHz) and ffmpeg only repackages or encodes once.
+        """
+        if not self.output_formats:
+            return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE)
+        rate = _as_int(options.get(ATTR_PREFERRED_SAMPLE_RATE))
+        sample_rate = rate if rate in SERVICE_SAMPLE_RATES else DEFAULT_SAMPLE_RATE
+        wanted = str(options.get(ATTR_PREFERRED_FORMAT) or "mp3").lower()
+        converting = any(options.get(option) is not None for option in _CONVERTED_BY_HA)
+        if wanted == "mp3" and not converting:
+            return OutputFormat("mp3", "mp3", sample_rate)
+        return OutputFormat("wav", "pcm", sample_rate)
+
+
+def resolve_plan(
+    profile: Mapping[str, Any],
+    options: Mapping[str, Any],
+    language: str | None,
+    voices: VoiceDirectory,
+) -> SpeechPlan:
+    """Resolve a profile (the defaults) and a call's options into a ``SpeechPlan``.
+
+    ``voice`` is a system voice, an account voice id or its friendly name; an account voice
+    is spoken with the model it was enrolled for, whatever the profile's model. The option
+    ``language_type`` wins over the language tag. Raises a translated
+    ``ServiceValidationError`` naming a voice that does not exist or cannot speak with the
+    model, or an option out of range.
+    """
+
+    def pick(name: str) -> Any:
+        value = options.get(name)
+        return profile.get(name) if value is None else value
+
+    requested_model = str(pick(CONF_MODEL) or DEFAULT_MODEL)
+    voice_name = str(pick(CONF_VOICE) or DEFAULT_VOICE).strip()
+    model, voice = _resolve_voice(voice_name, requested_model, voices)
+    info = model_info(model)
+
+    instructions = None
+    optimize = None
+    if info.instructions and (text := str(pick(CONF_INSTRUCTIONS) or "").strip()):
+        instructions = text
+        if (flag := pick(CONF_OPTIMIZE_INSTRUCTIONS)) is not None:
+            optimize = _as_bool(flag)
+
+    speech_rate = pitch_rate = None
+    volume = None
+    if info.prosody:
+        speech_rate = _ranged(CONF_SPEECH_RATE, pick(CONF_SPEECH_RATE))
+        pitch_rate = _ranged(CONF_PITCH_RATE, pick(CONF_PITCH_RATE))
+        if (level := _ranged(CONF_VOLUME, pick(CONF_VOLUME))) is not None:
+            volume = round(level)
+
+    return SpeechPlan(
+        model=model,
+        voice=voice,
+        language_type=_language_type(options.get(ATTR_LANGUAGE_TYPE), language),
+        instructions=instructions,
+        optimize_instructions=optimize,
+        speech_rate=speech_rate,
+        pitch_rate=pitch_rate,
+        volume=volume,
+        realtime=is_realtime_model(model),
+        text_limit=info.text_limit,
+        cost=info.cost,
+        output_formats=info.output_formats,
+    )
+
+
+def _resolve_voice(name: str, model: str, voices: VoiceDirectory) -> tuple[str, str]:
+    """(model, voice id) for a voice name on the requested model."""
+    system = _system_voice(name)
+    own = voices.find(name)
+    account_model = is_account_voice_model(model)
+    # An exact account voice id always wins; otherwise a system voice name wins on a
+    # system-voice model and an account voice's friendly name on a vc/vd model.
+    if own is not None and (own.voice == name or system is None or account_model):
+        return own.target_model, own.voice
+    if system is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_voice",
+            translation_placeholders={"voice": name},
+        )
+    if account_model:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="system_voice_on_account_model",
+            translation_placeholders={"voice": system, "model": model},
+        )
+    info = model_info(model)
+    if info.voices and system not in info.voices:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="voice_not_for_model",
+            translation_placeholders={"voice": system, "model": model},
+        )
+    return model, system
+
+
+def _system_voice(name: str) -> str | None:
+    """The catalogue spelling of a system voice name (any case), or ``None``."""
+    if name in SYSTEM_VOICES:
+        return name
+    folded = name.casefold()
+    return next((known for known in SYSTEM_VOICES if known.casefold() == folded), None)
+
+
+def _language_type(option: Any, language: str | None) -> str:
+    if option is None or option == "":
+        return language_type_for(language)
+    folded = str(option).strip().casefold()
+    for known in LANGUAGE_TYPES:
+        if known.casefold() == folded:
+            return known
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="invalid_language_type",
+        translation_placeholders={"value": str(option), "choices": ", ".join(LANGUAGE_TYPES)},
+    )
+
+
+def _ranged(option: str, value: Any) -> float | None:
+    """A number option within its range, or ``None`` when not given."""
+    if value is None or value == "":
+        return None
+    low, high = _RANGES[option]
+    try:
+        number = float(value)
+    except TypeError, ValueError:
+        number = float("nan")
+    if not low <= number <= high:  # also refuses NaN
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="option_out_of_range",
+            translation_placeholders={
+                "option": option,
+                "value": str(value),
+                "min": f"{low:g}",
+                "max": f"{high:g}",
+            },
+        )
+    return number
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except TypeError, ValueError:
+        return None

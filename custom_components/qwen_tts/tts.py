@@ -1,0 +1,181 @@
+"""The text-to-speech entities: one per voice profile."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.components.tts import (
+    ATTR_PREFERRED_FORMAT,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_RATE,
+    TextToSpeechEntity,
+    TtsAudioType,
+    Voice,
+)
+from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .audio import pcm_to_wav
+from .const import (
+    ATTR_LANGUAGE_TYPE,
+    CONF_INSTRUCTIONS,
+    CONF_LANGUAGE,
+    CONF_MODEL,
+    CONF_OPTIMIZE_INSTRUCTIONS,
+    CONF_PITCH_RATE,
+    CONF_SPEECH_RATE,
+    CONF_VOICE,
+    CONF_VOLUME,
+    DEFAULT_MODEL,
+    DEFAULT_VOICE,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_TTS,
+)
+from .dashscope import DashScopeError
+from .errors import to_ha_error
+from .runtime import QwenTTSConfigEntry
+from .speech import SpeechPlan, resolve_plan
+from .streaming import stream_tts_audio
+from .synthesis import synthesize
+from .voices import SUPPORTED_LANGUAGES, is_account_voice_model, voices_for_language
+
+# Requests are bounded per text (see synthesis.py); calls need no extra limit.
+PARALLEL_UPDATES = 0
+
+# Options that change the audio: the profile's values become HA's defaults (cache key).
+AUDIO_OPTIONS: tuple[str, ...] = (
+    CONF_VOICE,
+    CONF_MODEL,
+    ATTR_LANGUAGE_TYPE,
+    CONF_INSTRUCTIONS,
+    CONF_OPTIMIZE_INSTRUCTIONS,
+    CONF_SPEECH_RATE,
+    CONF_PITCH_RATE,
+    CONF_VOLUME,
+)
+SUPPORTED_OPTIONS: list[str] = [
+    *AUDIO_OPTIONS,
+    ATTR_PREFERRED_FORMAT,
+    ATTR_PREFERRED_SAMPLE_RATE,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+]
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: QwenTTSConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one entity per voice profile."""
+    for subentry in entry.subentries.values():
+        if subentry.subentry_type == SUBENTRY_TTS:
+            async_add_entities(
+                [QwenTTSEntity(hass, entry, subentry)],
+                config_subentry_id=subentry.subentry_id,
+            )
+
+
+class QwenTTSEntity(TextToSpeechEntity):
+    """Speaks with one voice profile; ``tts.speak`` options override the profile."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "speech"
+    _attr_supported_languages = SUPPORTED_LANGUAGES
+    _attr_supported_options = SUPPORTED_OPTIONS
+
+    def __init__(
+        self, hass: HomeAssistant, entry: QwenTTSConfigEntry, subentry: ConfigSubentry
+    ) -> None:
+        """Describe the profile's entity and its service device."""
+        self._entry = entry
+        self._profile: Mapping[str, Any] = subentry.data
+        model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
+        self._attr_unique_id = subentry.subentry_id
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, subentry.subentry_id)},
+            name=subentry.title,
+            manufacturer="Alibaba Cloud",
+            model=model,
+            entry_type=DeviceEntryType.SERVICE,
+        )
+        self._attr_default_options = {
+            option: value
+            for option in AUDIO_OPTIONS
+            if (value := self._profile.get(option)) not in (None, "")
+        }
+        language = self._profile.get(CONF_LANGUAGE)
+        if language not in SUPPORTED_LANGUAGES:
+            language = hass.config.language if hass.config.language in SUPPORTED_LANGUAGES else "en"
+        self._attr_default_language = language
+
+    @callback
+    def async_get_supported_voices(self, language: str) -> list[Voice]:
+        """The voices for ``language``: the profile's first, then the account's cloned and
+        designed voices, then the system voices that speak it."""
+        model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
+        own = sorted(
+            (self._entry.runtime_data.voices.data or {}).values(),
+            key=lambda v: v.created or "",
+            reverse=True,
+        )
+        voices = [Voice(v.voice, f"{v.name} ({v.kind})") for v in own]
+        if not is_account_voice_model(model):
+            voices += [
+                Voice(v.name, f"{v.name} ({v.dialect})" if v.dialect else v.name)
+                for v in voices_for_language(model, language)
+            ]
+        default = str(self._profile.get(CONF_VOICE) or DEFAULT_VOICE)
+        found = self._entry.runtime_data.voices.find(default)
+        default_id = found.voice if found is not None else default
+        voices.sort(key=lambda v: v.voice_id != default_id)
+        return voices
+
+    async def async_get_tts_audio(
+        self, message: str, language: str, options: dict[str, Any]
+    ) -> TtsAudioType:
+        """Speak ``message``: WAV (with its real length) or MP3 from the service."""
+        if not message.strip():
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
+        plan = await self._async_plan(options, language)
+        output = plan.output_format(options)
+        LOGGER.debug(
+            "Speaking %d characters with %s/%s (%s)",
+            len(message),
+            plan.model,
+            plan.voice,
+            output,
+        )
+        try:
+            audio = await synthesize(self._entry.runtime_data.client, plan, message, output)
+        except DashScopeError as err:
+            raise to_ha_error(err, self.hass, self._entry) from err
+        if output.extension == "wav":
+            return "wav", pcm_to_wav(audio, output.sample_rate)
+        return "mp3", audio
+
+    async def async_stream_tts_audio(self, request: TTSAudioRequest) -> TTSAudioResponse:
+        """Speak text as it arrives: Assist's streamed reply, or a ``tts.speak`` message
+        (Home Assistant passes it as a one-item stream); the audio streams out as it comes."""
+        plan = await self._async_plan(request.options, request.language)
+        client = self._entry.runtime_data.client
+        return stream_tts_audio(self.hass, self._entry, client, plan, request)
+
+    async def _async_plan(self, options: Mapping[str, Any], language: str) -> SpeechPlan:
+        """Resolve the call; a voice unknown here may have been made since the last refresh
+        of the account's voices: look once more before refusing it."""
+        voices = self._entry.runtime_data.voices
+        try:
+            return resolve_plan(self._profile, options, language, voices)
+        except ServiceValidationError as err:
+            if err.translation_key != "unknown_voice":
+                raise
+        await voices.async_refresh()
+        return resolve_plan(self._profile, options, language, voices)

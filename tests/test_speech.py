@@ -1,0 +1,322 @@
+"""Resolving a voice profile and a call's options into a SpeechPlan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+
+from custom_components.qwen_tts.chunking import char_cost, token_cost
+from custom_components.qwen_tts.const import DEFAULT_PROFILE
+from custom_components.qwen_tts.dashscope import AccountVoice, VoiceKind
+from custom_components.qwen_tts.speech import OutputFormat, SpeechPlan, resolve_plan
+
+MOM = AccountVoice(
+    voice="qwen-tts-vc-mom-voice-20260102030405006-ab12",
+    name="mom",
+    kind=VoiceKind.CLONED,
+    target_model="qwen3-tts-vc-2026-01-22",
+)
+GRANDMA = AccountVoice(
+    voice="qwen-tts-vc-grandma-voice-20260102030405006-cd34",
+    name="grandma",
+    kind=VoiceKind.CLONED,
+    target_model="qwen3-tts-vc-realtime-2026-01-15",
+)
+# A cloned voice whose friendly name is also a system voice's.
+CHERRY_CLONE = AccountVoice(
+    voice="qwen-tts-vc-Cherry-voice-20260102030405006-ef56",
+    name="Cherry",
+    kind=VoiceKind.CLONED,
+    target_model="qwen3-tts-vc-2026-01-22",
+)
+
+
+class Directory:
+    """The account's voices, looked up as the coordinator does (id, then friendly name)."""
+
+    def __init__(self, *voices: AccountVoice) -> None:
+        self._voices = {v.voice: v for v in voices}
+
+    def find(self, voice: str) -> AccountVoice | None:
+        if found := self._voices.get(voice):
+            return found
+        return next((v for v in self._voices.values() if v.name.lower() == voice.lower()), None)
+
+
+ACCOUNT = Directory(MOM, GRANDMA, CHERRY_CLONE)
+
+
+def plan(
+    options: dict[str, Any] | None = None,
+    profile: dict[str, Any] | None = None,
+    language: str | None = "en-US",
+) -> SpeechPlan:
+    return resolve_plan(
+        DEFAULT_PROFILE if profile is None else profile, options or {}, language, ACCOUNT
+    )
+
+
+def refusal(
+    options: dict[str, Any], profile: dict[str, Any] | None = None
+) -> ServiceValidationError:
+    with pytest.raises(ServiceValidationError) as caught:
+        plan(options, profile)
+    return caught.value
+
+
+def test_the_default_profile_speaks_cherry_on_flash_over_http() -> None:
+    result = plan()
+
+    assert (result.model, result.voice, result.language_type) == (
+        "qwen3-tts-flash",
+        "Cherry",
+        "English",
+    )
+    assert (result.speech_rate, result.pitch_rate, result.volume) == (1.0, 1.0, 50)
+    assert result.instructions is None
+    assert not result.realtime
+    assert (result.text_limit, result.cost) == (600, char_cost)
+
+
+def test_an_empty_profile_falls_back_to_the_default_model_and_voice() -> None:
+    result = plan(profile={}, language=None)
+
+    assert (result.model, result.voice, result.language_type) == (
+        "qwen3-tts-flash",
+        "Cherry",
+        "Auto",
+    )
+    assert result.speech_rate is None
+
+
+def test_a_system_voice_is_matched_whatever_its_case() -> None:
+    assert plan({"voice": "eldric sage"}).voice == "Eldric Sage"
+
+
+def test_call_options_override_the_profile() -> None:
+    result = plan({"model": "qwen3-tts-flash-realtime", "voice": "Ebona", "volume": 70.4})
+
+    assert (result.model, result.voice, result.volume) == ("qwen3-tts-flash-realtime", "Ebona", 70)
+    assert result.realtime
+
+
+def test_an_account_voice_by_friendly_name_uses_its_own_model() -> None:
+    result = plan({"voice": "MOM"})
+
+    assert (result.model, result.voice) == (MOM.target_model, MOM.voice)
+    assert not result.realtime
+
+
+def test_an_account_voice_by_id_uses_its_own_model_whatever_the_requested_one() -> None:
+    result = plan({"voice": GRANDMA.voice, "model": "qwen3-tts-instruct-flash"})
+
+    assert (result.model, result.voice) == (GRANDMA.target_model, GRANDMA.voice)
+    assert result.realtime
+
+
+def test_a_system_voice_name_wins_over_a_clone_named_alike_on_a_system_model() -> None:
+    assert plan({"voice": "Cherry"}).voice == "Cherry"
+
+
+def test_a_clone_named_like_a_system_voice_wins_on_a_clone_model() -> None:
+    result = plan({"voice": "Cherry", "model": "qwen3-tts-vc-2026-01-22"})
+
+    assert result.voice == CHERRY_CLONE.voice
+
+
+def test_a_system_voice_on_a_clone_model_is_refused_naming_both() -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        resolve_plan({"model": "qwen3-tts-vd-2026-01-26", "voice": "Ethan"}, {}, "en", Directory())
+
+    assert caught.value.translation_key == "system_voice_on_account_model"
+    assert caught.value.translation_placeholders == {
+        "voice": "Ethan",
+        "model": "qwen3-tts-vd-2026-01-26",
+    }
+
+
+def test_an_unknown_voice_is_refused_naming_it() -> None:
+    err = refusal({"voice": "grandpa"})
+
+    assert err.translation_key == "unknown_voice"
+    assert err.translation_placeholders == {"voice": "grandpa"}
+
+
+def test_a_system_voice_the_model_lacks_is_refused() -> None:
+    err = refusal({"voice": "Jennifer", "model": "qwen3-tts-instruct-flash"})
+
+    assert err.translation_key == "voice_not_for_model"
+    assert err.translation_placeholders == {
+        "voice": "Jennifer",
+        "model": "qwen3-tts-instruct-flash",
+    }
+
+
+def test_a_model_outside_the_catalogue_is_passed_to_the_service() -> None:
+    result = plan({"model": "qwen3-tts-flash-2025-09-18", "voice": "Jennifer"})
+
+    assert (result.model, result.voice) == ("qwen3-tts-flash-2025-09-18", "Jennifer")
+    assert (result.text_limit, result.cost) == (600, char_cost)
+
+
+@pytest.mark.parametrize(
+    ("language", "language_type"),
+    [
+        ("zh-HK", "Chinese"),
+        ("zh_TW", "Chinese"),
+        ("en-GB", "English"),
+        ("pt-BR", "Portuguese"),
+        ("es-MX", "Spanish"),
+        ("ko", "Korean"),
+        ("ru-RU", "Russian"),
+        ("it", "Italian"),
+        ("nl", "Auto"),
+    ],
+)
+def test_the_language_tag_gives_the_language_type(language: str, language_type: str) -> None:
+    assert plan(language=language).language_type == language_type
+
+
+def test_the_language_type_option_wins_over_the_tag() -> None:
+    assert plan({"language_type": "japanese"}, language="en").language_type == "Japanese"
+
+
+def test_an_unknown_language_type_is_refused_with_the_choices() -> None:
+    err = refusal({"language_type": "Dutch"})
+
+    assert err.translation_key == "invalid_language_type"
+    assert "Auto" in err.translation_placeholders["choices"]
+
+
+def test_instructions_are_kept_for_an_instruct_model() -> None:
+    result = plan(
+        {"instructions": "  Whisper.  ", "optimize_instructions": "true"},
+        {"model": "qwen3-tts-instruct-flash", "voice": "Serena"},
+    )
+
+    assert (result.instructions, result.optimize_instructions) == ("Whisper.", True)
+
+
+def test_optimize_instructions_needs_instructions() -> None:
+    result = plan(
+        {"optimize_instructions": True}, {"model": "qwen3-tts-instruct-flash", "voice": "Serena"}
+    )
+
+    assert (result.instructions, result.optimize_instructions) == (None, None)
+
+
+def test_instructions_are_dropped_for_a_model_without_them() -> None:
+    result = plan({"instructions": "Whisper."})
+
+    assert result.instructions is None
+
+
+def test_instructions_are_dropped_for_an_account_voice_of_a_clone_model() -> None:
+    profile = {"model": "qwen3-tts-instruct-flash", "voice": "mom", "instructions": "Whisper."}
+
+    assert plan(profile=profile).instructions is None
+
+
+def test_qwen_tts_realtime_takes_no_prosody() -> None:
+    result = plan(profile={**DEFAULT_PROFILE, "model": "qwen-tts-realtime"})
+
+    assert (result.speech_rate, result.pitch_rate, result.volume) == (None, None, None)
+    assert result.realtime
+
+
+def test_the_qwen_tts_family_counts_a_512_token_budget() -> None:
+    result = plan(profile={"model": "qwen-tts-latest", "voice": "Dylan"}, language="zh")
+
+    assert (result.text_limit, result.cost) == (512, token_cost)
+    assert not result.output_formats
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"speech_rate": 0.4},
+        {"pitch_rate": 2.5},
+        {"volume": 101},
+        {"volume": -1},
+        {"speech_rate": "fast"},
+        {"speech_rate": float("nan")},
+    ],
+)
+def test_an_option_out_of_range_is_refused(options: dict[str, Any]) -> None:
+    err = refusal(options)
+
+    assert err.translation_key == "option_out_of_range"
+    assert err.translation_placeholders["option"] == next(iter(options))
+
+
+def test_the_plan_builds_the_http_request() -> None:
+    result = plan(
+        {"instructions": "Calm."}, {"model": "qwen3-tts-instruct-flash", "voice": "Serena"}
+    )
+
+    request = result.synthesis_request("Hi.", "mp3", 16000)
+
+    assert (request.model, request.text, request.voice, request.language_type) == (
+        "qwen3-tts-instruct-flash",
+        "Hi.",
+        "Serena",
+        "English",
+    )
+    assert (request.instructions, request.response_format, request.sample_rate) == (
+        "Calm.",
+        "mp3",
+        16000,
+    )
+
+
+def test_the_plan_builds_the_realtime_session_settings() -> None:
+    result = plan({"voice": "grandma", "speech_rate": 1.2})
+
+    settings = result.realtime_settings("pcm", 48000)
+
+    assert (settings.model, settings.voice, settings.mode) == (
+        GRANDMA.target_model,
+        GRANDMA.voice,
+        "server_commit",
+    )
+    assert (settings.response_format, settings.sample_rate, settings.speech_rate) == (
+        "pcm",
+        48000,
+        1.2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "output"),
+    [
+        ({}, OutputFormat("mp3", "mp3", 24000)),
+        ({"preferred_format": "mp3"}, OutputFormat("mp3", "mp3", 24000)),
+        ({"preferred_format": "wav"}, OutputFormat("wav", "pcm", 24000)),
+        (
+            {"preferred_format": "wav", "preferred_sample_rate": "16000"},
+            OutputFormat("wav", "pcm", 16000),
+        ),
+        # Home Assistant runs ffmpeg for these anyway: give it lossless PCM to encode once.
+        ({"preferred_sample_rate": 48000}, OutputFormat("wav", "pcm", 48000)),
+        ({"preferred_sample_channels": 2}, OutputFormat("wav", "pcm", 24000)),
+        (
+            {"preferred_format": "wav", "preferred_sample_rate": 22050},
+            OutputFormat("wav", "pcm", 24000),
+        ),
+        ({"preferred_format": "flac"}, OutputFormat("wav", "pcm", 24000)),
+    ],
+)
+def test_the_output_follows_home_assistants_preferences(
+    options: dict[str, Any], output: OutputFormat
+) -> None:
+    assert plan().output_format(options) == output
+
+
+def test_the_qwen_tts_family_always_gives_pcm_at_24_khz() -> None:
+    result = plan(profile={"model": "qwen-tts", "voice": "Cherry"})
+
+    assert result.output_format({"preferred_sample_rate": 16000}) == OutputFormat(
+        "wav", "pcm", 24000
+    )

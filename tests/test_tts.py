@@ -1,0 +1,954 @@
+"""The TTS entity: tts.speak -> media source -> /api/tts_proxy, against the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+import re
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components import media_source, tts
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
+
+from custom_components.qwen_tts.const import (
+    CONF_BASE_URL,
+    CONF_REGION,
+    DEFAULT_PROFILE,
+    DOMAIN,
+    SUBENTRY_TTS,
+)
+
+from .emulator import DashScopeEmulator, render_pcm
+from .emulator.audio import stream_chunks
+from .tts_helpers import (
+    FFMPEG,
+    assert_finished_wav,
+    decode,
+    expected_pcm,
+    max_overlap,
+    spoken_texts,
+    wav_parts,
+)
+
+ENTITY_ID = "tts.qwen_tts_speech"
+CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
+CLONE_REALTIME_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
+HELLO = "Hello there. The washing machine is done."
+WAV = {"preferred_format": "wav"}
+
+
+@pytest.fixture(autouse=True)
+async def tts_stack(hass: HomeAssistant, tmp_path: Any) -> AsyncIterator[None]:
+    """Home Assistant's ffmpeg (a binary from PyPI: CI has none) and a TTS cache per test."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
+        yield
+
+
+@dataclass
+class Served:
+    """What /api/tts_proxy served for a tts.speak call."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+type Speak = Callable[..., Awaitable[Served]]
+
+
+@pytest.fixture
+def speak(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Speak:
+    """Call tts.speak for a media player, then fetch the URL the player is handed."""
+    plays = async_mock_service(hass, "media_player", "play_media")
+
+    async def _speak(
+        message: str, language: str | None = None, options: dict[str, Any] | None = None
+    ) -> Served:
+        data: dict[str, Any] = {
+            "entity_id": ENTITY_ID,
+            "media_player_entity_id": "media_player.kitchen",
+            "message": message,
+        }
+        if language:
+            data["language"] = language
+        if options:
+            data["options"] = options
+        await hass.services.async_call("tts", "speak", data, blocking=True)
+        media = await media_source.async_resolve_media(
+            hass, plays[-1].data["media_content_id"], None
+        )
+        client = await hass_client()
+        response = await client.get(media.url)
+        return Served(response.status, response.content_type, await response.read())
+
+    return _speak
+
+
+async def get_audio(
+    hass: HomeAssistant,
+    message: str,
+    language: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> tuple[str, bytes]:
+    """The audio of a media source id (raises what the entity raised)."""
+    media_id = tts.generate_media_source_id(hass, message, ENTITY_ID, language, options)
+    return await tts.async_get_media_source_audio(hass, media_id)
+
+
+def entity(hass: HomeAssistant) -> tts.TextToSpeechEntity:
+    found = hass.data[tts.DATA_COMPONENT].get_entity(ENTITY_ID)
+    assert found is not None
+    return found
+
+
+# -- the entity ------------------------------------------------------------------------------
+
+
+async def test_each_profile_is_a_named_entity_on_its_own_service_device(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    [subentry] = setup_integration.subentries.values()
+    registered = er.async_get(hass).async_get(ENTITY_ID)
+    assert registered is not None
+    assert registered.unique_id == subentry.subentry_id
+    assert registered.config_subentry_id == subentry.subentry_id
+    assert registered.translation_key == "speech"
+    state = hass.states.get(ENTITY_ID)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Qwen TTS Speech"
+    device = dr.async_get(hass).async_get(registered.device_id)
+    assert device is not None
+    assert device.identifiers == {(DOMAIN, subentry.subentry_id)}
+    assert device.entry_type is dr.DeviceEntryType.SERVICE
+    assert (device.name, device.manufacturer, device.model) == (
+        "Qwen TTS",
+        "Alibaba Cloud",
+        "qwen3-tts-flash",
+    )
+
+
+async def test_two_profiles_give_two_entities_on_two_devices(
+    hass: HomeAssistant, emulator: DashScopeEmulator
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_REGION: "custom",
+            CONF_BASE_URL: emulator.base_url,
+            CONF_API_KEY: emulator.api_key,
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                data=dict(DEFAULT_PROFILE), subentry_type=SUBENTRY_TTS, title=title, unique_id=None
+            )
+            for title in ("Kitchen", "Bedtime")
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert sorted(e.unique_id for e in entities) == sorted(entry.subentries)
+    names = sorted(hass.states.get(e.entity_id).attributes["friendly_name"] for e in entities)
+    assert names == ["Bedtime Speech", "Kitchen Speech"]
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert sorted(d.name for d in devices) == ["Bedtime", "Kitchen"]
+
+
+async def test_supported_languages_are_the_tags_pipelines_send(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    languages = entity(hass).supported_languages
+    for tag in (
+        "zh", "zh-CN", "zh-Hans", "zh-Hant", "zh-HK", "zh-TW", "en", "en-US", "en-GB", "en-AU",
+        "de", "de-DE", "it", "it-IT", "pt", "pt-BR", "pt-PT", "es", "es-ES", "es-MX", "ja",
+        "ja-JP", "ko", "ko-KR", "fr", "fr-FR", "ru", "ru-RU",
+    ):  # fmt: skip
+        assert tag in languages
+
+
+async def test_supported_options_include_every_call_option_and_the_preferred_format(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    assert set(entity(hass).supported_options or []) == {
+        "voice",
+        "model",
+        "language_type",
+        "instructions",
+        "optimize_instructions",
+        "speech_rate",
+        "pitch_rate",
+        "volume",
+        "preferred_format",
+        "preferred_sample_rate",
+        "preferred_sample_channels",
+        "preferred_sample_bytes",
+    }
+
+
+@pytest.mark.parametrize(
+    "profile_data",
+    [
+        {
+            **DEFAULT_PROFILE,
+            "model": "qwen3-tts-instruct-flash",
+            "voice": "Serena",
+            "instructions": "Speak warmly.",
+            "optimize_instructions": True,
+            "language": "de-DE",
+        }
+    ],
+)
+async def test_the_profile_values_are_the_default_options_and_language(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    tts_entity = entity(hass)
+    assert tts_entity.default_language == "de-DE"
+    assert tts_entity.default_options == {
+        "model": "qwen3-tts-instruct-flash",
+        "voice": "Serena",
+        "instructions": "Speak warmly.",
+        "optimize_instructions": True,
+        "speech_rate": 1.0,
+        "pitch_rate": 1.0,
+        "volume": 50,
+    }
+
+
+@pytest.mark.parametrize(("configured", "expected"), [("zh-Hans", "zh-Hans"), ("nl", "en")])
+async def test_without_a_profile_language_the_default_is_home_assistants_if_supported(
+    hass: HomeAssistant, config_entry: MockConfigEntry, configured: str, expected: str
+) -> None:
+    hass.config.language = configured
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entity(hass).default_language == expected
+
+
+async def voices_of(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, language: str
+) -> list[dict[str, str]]:
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "tts/engine/voices", "engine_id": ENTITY_ID, "language": language}
+    )
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    return answer["result"]["voices"]
+
+
+async def test_voices_for_english_have_the_profile_voice_first_and_no_dialects(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    voices = await voices_of(hass, hass_ws_client, "en-US")
+
+    assert voices[0] == {"voice_id": "Cherry", "name": "Cherry"}
+    ids = [v["voice_id"] for v in voices]
+    assert "Ethan" in ids
+    assert not {"Rocky", "Kiki", "Jada", "Dylan"} & set(ids)
+
+
+async def test_voices_for_hong_kong_put_cantonese_right_after_the_profile_voice(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    voices = await voices_of(hass, hass_ws_client, "zh-HK")
+
+    assert voices[:3] == [
+        {"voice_id": "Cherry", "name": "Cherry"},
+        {"voice_id": "Rocky", "name": "Rocky (Cantonese)"},
+        {"voice_id": "Kiki", "name": "Kiki (Cantonese)"},
+    ]
+    assert {"voice_id": "Jada", "name": "Jada (Shanghainese)"} in voices
+
+
+async def test_voices_include_the_accounts_own_by_friendly_name(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    mom = emulator.add_voice("mom", CLONE_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    voices = await voices_of(hass, hass_ws_client, "en")
+
+    assert voices[0]["voice_id"] == "Cherry"
+    assert {"voice_id": mom, "name": "mom (cloned)"} in voices
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "voice": "mom"}])
+async def test_a_profile_speaking_an_account_voice_lists_it_first(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    mom = emulator.add_voice("mom", CLONE_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    voices = await voices_of(hass, hass_ws_client, "en")
+
+    assert voices[0] == {"voice_id": mom, "name": "mom (cloned)"}
+
+
+@pytest.mark.parametrize("profile_data", [{"model": CLONE_MODEL, "voice": "mom"}])
+async def test_a_profile_on_a_clone_model_lists_only_account_voices(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    mom = emulator.add_voice("mom", CLONE_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    voices = await voices_of(hass, hass_ws_client, "en")
+
+    assert voices == [{"voice_id": mom, "name": "mom (cloned)"}]
+
+
+# -- speaking --------------------------------------------------------------------------------
+
+
+async def test_tts_speak_serves_mp3_straight_from_the_service(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(HELLO)
+
+    assert served.status == 200
+    assert served.content_type == "audio/mpeg"
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["parameters"]["response_format"] == "mp3"
+    # The service's MP3 stream, byte for byte: Home Assistant did not re-encode it.
+    service_mp3 = b"".join(c.data for c in stream_chunks(render_pcm(HELLO), 24000, "mp3"))
+    assert served.body == service_mp3
+    assert len(await decode(served.body)) >= len(render_pcm(HELLO))
+
+
+async def test_tts_speak_as_wav_serves_the_emulators_pcm(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(HELLO, "en-US", WAV)
+
+    assert served.status == 200
+    assert served.content_type == "audio/x-wav"
+    params, frames = wav_parts(served.body)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, 24000)
+    assert frames == render_pcm(HELLO)
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.model == "qwen3-tts-flash"
+    assert request.body["input"] == {
+        "text": HELLO,
+        "voice": "Cherry",
+        "language_type": "English",
+        "format": "pcm",
+        "sample_rate": 24000,
+    }
+    assert request.body["parameters"] == {
+        "speech_rate": 1.0,
+        "pitch_rate": 1.0,
+        "volume": 50,
+        "response_format": "pcm",
+        "sample_rate": 24000,
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("en-US", "Good morning.", "English"),
+        ("zh-HK", "早晨，今日天氣好好。", "Chinese"),
+        ("zh-Hans", "洗衣机已经洗好了。", "Chinese"),
+        ("de", "Die Waschmaschine ist fertig.", "German"),
+        ("ja", "洗濯が終わりました。", "Japanese"),
+        ("fr-FR", "Le linge est prêt.", "French"),
+    ],
+)
+async def test_the_language_tag_becomes_the_language_type(
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+    case: tuple[str, str, str],
+) -> None:
+    language, message, language_type = case
+    served = await speak(message, language, WAV)
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["input"]["language_type"] == language_type
+    assert wav_parts(served.body)[1] == render_pcm(message)
+
+
+async def test_the_language_type_option_wins_for_mixed_text(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    await speak("Play 周杰伦 please.", "en-US", {**WAV, "language_type": "auto"})
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["input"]["language_type"] == "Auto"
+
+
+async def test_call_options_override_voice_and_prosody(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    options = {**WAV, "voice": "ethan", "speech_rate": 1.5, "pitch_rate": 0.8, "volume": 80}
+    served = await speak(HELLO, "en", options)
+
+    assert served.status == 200
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["input"]["voice"] == "Ethan"
+    params = request.body["parameters"]
+    assert (params["speech_rate"], params["pitch_rate"], params["volume"]) == (1.5, 0.8, 80)
+
+
+async def test_instructions_go_in_the_parameters_of_an_instruct_model(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    options = {
+        **WAV,
+        "model": "qwen3-tts-instruct-flash",
+        "instructions": "Whisper, slowly.",
+        "optimize_instructions": True,
+    }
+    served = await speak(HELLO, "en", options)
+
+    assert served.status == 200
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.model == "qwen3-tts-instruct-flash"
+    assert request.body["parameters"]["instructions"] == "Whisper, slowly."
+    assert request.body["parameters"]["optimize_instructions"] is True
+    assert "instructions" not in request.body["input"]
+
+
+async def test_instructions_are_not_sent_to_a_model_without_them(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(HELLO, "en", {**WAV, "instructions": "Whisper."})
+
+    assert served.status == 200
+    [request] = emulator.requests_of("synthesis_stream")
+    assert "instructions" not in request.body["parameters"]
+
+
+@pytest.mark.parametrize(
+    "profile_data",
+    [
+        {
+            **DEFAULT_PROFILE,
+            "model": "qwen3-tts-instruct-flash",
+            "voice": "Serena",
+            "instructions": "Speak like a radio host.",
+            "optimize_instructions": False,
+            "speech_rate": 0.9,
+        }
+    ],
+)
+async def test_the_profile_settings_are_spoken_with(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    await speak(HELLO, "en", WAV)
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert (request.model, request.body["input"]["voice"]) == ("qwen3-tts-instruct-flash", "Serena")
+    params = request.body["parameters"]
+    assert params["instructions"] == "Speak like a radio host."
+    assert params["optimize_instructions"] is False
+    assert params["speech_rate"] == 0.9
+
+
+async def test_a_satellite_format_is_rendered_by_the_service_at_16_khz(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    options = {
+        "preferred_format": "wav",
+        "preferred_sample_rate": 16000,
+        "preferred_sample_channels": 1,
+        "preferred_sample_bytes": 2,
+    }
+    served = await speak(HELLO, "en", options)
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["parameters"]["sample_rate"] == 16000
+    assert request.body["parameters"]["response_format"] == "pcm"
+    # Home Assistant passes it through ffmpeg; the samples are the service's own.
+    assert await decode(served.body, 16000) == render_pcm(HELLO, 16000)
+
+
+async def test_an_mp3_at_another_rate_is_rendered_lossless_and_encoded_once(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(HELLO, "en", {"preferred_format": "mp3", "preferred_sample_rate": 16000})
+
+    assert served.content_type == "audio/mpeg"
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["parameters"]["response_format"] == "pcm"
+    assert request.body["parameters"]["sample_rate"] == 16000
+    assert len(await decode(served.body, 16000)) >= len(render_pcm(HELLO, 16000))
+
+
+LONG_SENTENCES = [
+    f"Sentence number {n} tells the household that the {thing} needs attention today."
+    for n, thing in enumerate(
+        ["laundry", "dishwasher", "garden", "garage door", "front gate", "heating"] * 6
+    )
+]
+LONG_TEXT = " ".join(LONG_SENTENCES)[:2500].rsplit(".", 1)[0] + "."
+
+
+async def test_a_long_text_is_spoken_in_sentence_chunks_joined_in_order(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    assert len(LONG_TEXT) > 2400
+    emulator.chunk_interval = 0.002  # requests take a moment, so they overlap
+    served = await speak(LONG_TEXT, "en", WAV)
+
+    assert served.status == 200
+    requests = sorted(emulator.requests_of("synthesis_stream"), key=lambda r: r.started)
+    texts = spoken_texts(requests)
+    assert len(texts) >= 5
+    assert all(len(text) <= 600 for text in texts)
+    assert all(text.endswith(".") for text in texts)  # never cut mid-sentence
+    assert " ".join(texts) == LONG_TEXT
+    assert wav_parts(served.body)[1] == expected_pcm(texts)
+    assert max_overlap(requests) == 3
+
+
+async def test_a_long_text_as_mp3_is_one_stream(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(LONG_TEXT, "en")
+
+    assert served.content_type == "audio/mpeg"
+    assert served.body.startswith(b"ID3")
+    assert served.body.count(b"ID3\x04\x00") == 1  # the later streams' tags are dropped
+    texts = spoken_texts(emulator.requests_of("synthesis_stream"))
+    assert len(texts) >= 5
+    decoded = await decode(served.body)
+    assert len(decoded) >= len(expected_pcm(texts))
+
+
+@pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
+async def test_the_qwen_tts_family_gets_512_token_chunks_of_pcm(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    text = "今天天气很好，我们去公园散步吧。" * 40  # 600 CJK characters: 1,200 tokens
+
+    served = await speak(text, "zh-CN", WAV)
+
+    assert served.status == 200
+    requests = emulator.requests_of("synthesis_stream")
+    texts = spoken_texts(sorted(requests, key=lambda r: r.started))
+    assert len(texts) >= 3
+    assert all(len(t) * 2 <= 512 for t in texts)
+    assert "".join(texts) == text
+    assert all(r.body["parameters"]["response_format"] == "pcm" for r in requests)
+    assert wav_parts(served.body)[1] == expected_pcm(texts)
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
+async def test_a_realtime_model_speaks_over_the_websocket(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    served = await speak(LONG_TEXT, "en", WAV)
+
+    assert served.status == 200
+    assert not emulator.requests_of("synthesis_stream")
+    sessions = emulator.requests_of("realtime")
+    assert sessions
+    for session in sessions:
+        assert session.model == "qwen3-tts-flash-realtime"
+        types = session.event_types()
+        assert (types[0], types[-1]) == ("session.update", "session.finish")
+        update = session.events[0][1]["session"]
+        assert (update["voice"], update["language_type"], update["mode"]) == (
+            "Cherry",
+            "English",
+            "server_commit",
+        )
+    # Whatever the sessions, the audio is the whole text's, in the order of the text.
+    sessions.sort(key=lambda session: LONG_TEXT.index(session.responses[0].strip()))
+    responses = [text for session in sessions for text in session.responses]
+    assert " ".join(responses).split() == LONG_TEXT.split()
+    assert wav_parts(served.body)[1] == expected_pcm(responses)
+
+
+# -- account voices ----------------------------------------------------------------------------
+
+
+async def test_an_account_voice_by_friendly_name_speaks_with_its_own_model(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    speak: Speak,
+) -> None:
+    mom = emulator.add_voice("mom", CLONE_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    served = await speak("Good night, sweetheart.", "en", {**WAV, "voice": "mom"})
+
+    assert served.status == 200
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.model == CLONE_MODEL
+    assert request.body["input"]["voice"] == mom
+    assert wav_parts(served.body)[1] == render_pcm("Good night, sweetheart.")
+
+
+async def test_a_realtime_account_voice_speaks_over_the_websocket(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    speak: Speak,
+) -> None:
+    grandma = emulator.add_voice("grandma", CLONE_REALTIME_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    served = await speak("Sleep well.", "en", {**WAV, "voice": grandma})
+
+    assert served.status == 200
+    [session] = emulator.requests_of("realtime")
+    assert session.model == CLONE_REALTIME_MODEL
+    assert session.events[0][1]["session"]["voice"] == grandma
+    assert wav_parts(served.body)[1] == expected_pcm(session.responses)
+
+
+async def test_a_voice_made_since_the_last_refresh_is_found(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    designed = emulator.add_voice(
+        "announcer", "qwen3-tts-vd-2026-01-26", designed=True, voice_prompt="A calm announcer."
+    )
+
+    extension, _ = await get_audio(hass, HELLO, "en", {**WAV, "voice": "announcer"})
+
+    assert extension == "wav"
+    [request] = emulator.requests_of("synthesis_stream")
+    assert (request.model, request.body["input"]["voice"]) == ("qwen3-tts-vd-2026-01-26", designed)
+
+
+async def test_a_system_voice_on_a_clone_model_is_refused_by_name(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, HELLO, "en", {"model": CLONE_MODEL, "voice": "Cherry"})
+
+    assert caught.value.translation_key == "system_voice_on_account_model"
+    assert "Cherry" in str(caught.value)
+    assert CLONE_MODEL in str(caught.value)
+    assert not emulator.requests_of("synthesis_stream")
+
+
+async def test_an_unknown_voice_is_refused_by_name(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, HELLO, "en", {"voice": "grandpa"})
+
+    assert caught.value.translation_key == "unknown_voice"
+    assert "grandpa" in str(caught.value)
+    assert not emulator.requests_of("synthesis_stream")
+
+
+async def test_a_voice_the_model_lacks_is_refused_by_name(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(
+            hass, HELLO, "en", {"model": "qwen3-tts-instruct-flash", "voice": "Jennifer"}
+        )
+
+    assert caught.value.translation_key == "voice_not_for_model"
+    assert "Jennifer" in str(caught.value)
+    assert not emulator.requests_of("synthesis_stream")
+
+
+@pytest.mark.parametrize(
+    ("options", "key"),
+    [
+        ({"speech_rate": 3}, "option_out_of_range"),
+        ({"volume": "loud"}, "option_out_of_range"),
+        ({"language_type": "Klingon"}, "invalid_language_type"),
+    ],
+)
+async def test_an_invalid_option_is_refused_before_anything_is_sent(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    options: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, HELLO, "en", options)
+
+    assert caught.value.translation_key == key
+    assert not emulator.requests_of("synthesis_stream")
+
+
+async def test_an_empty_message_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, "   ", "en")
+
+    assert caught.value.translation_key == "empty_message"
+    assert not emulator.requests_of("synthesis_stream")
+
+
+# -- failures ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A way the service fails, and what the user is told."""
+
+    key: str
+    text: str
+    request_id: bool = True  # the service sent an error body with its request id
+
+
+FAULTS: dict[str, tuple[Callable[[DashScopeEmulator], None], Fault]] = {
+    "401": (
+        lambda emu: emu.fail_next(401, "InvalidApiKey"),
+        Fault("auth_failed", "refused the API key"),
+    ),
+    "429": (
+        lambda emu: emu.fail_next(429, "Throttling.RateQuota"),
+        Fault("rate_limited", "rate limiting"),
+    ),
+    "content": (
+        lambda emu: emu.fail_next(400, "DataInspectionFailed"),
+        Fault("content_rejected", "content moderation"),
+    ),
+    "arrears": (
+        lambda emu: emu.fail_next(400, "Arrearage"),
+        Fault("account_problem", "Check billing"),
+    ),
+    "voice": (
+        lambda emu: emu.fail_next(400, "InvalidParameter", "Invalid voice specified"),
+        Fault("voice_not_found", "does not know this voice"),
+    ),
+    "500": (
+        lambda emu: emu.fail_next(500, "InternalError"),
+        Fault("service_error", "had a problem"),
+    ),
+    "503": (
+        lambda emu: emu.fail_next(503, "ServiceUnavailable"),
+        Fault("service_error", "had a problem"),
+    ),
+    "sse_error_frame": (
+        lambda emu: setattr(emu, "sse_error_after", 1),
+        Fault("service_error", "had a problem"),
+    ),
+    "cut_stream": (
+        lambda emu: setattr(emu, "sse_cut_after", 1),
+        Fault("incomplete_audio", "stopped before the audio was complete", request_id=False),
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+async def test_each_service_failure_has_its_message_and_is_not_cached(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    fault: str,
+) -> None:
+    cause, expected = FAULTS[fault]
+    cause(emulator)
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, HELLO, "en", WAV)
+    await hass.async_block_till_done()
+
+    assert caught.value.translation_key == expected.key
+    assert expected.text in str(caught.value)
+    if expected.request_id:
+        assert re.search(r"Request id: [0-9a-f-]{36}", str(caught.value))
+
+    emulator.reset_faults()
+    extension, audio = await get_audio(hass, HELLO, "en", WAV)
+
+    assert extension == "wav"
+    assert wav_parts(audio)[1] == render_pcm(HELLO)
+    assert len(emulator.requests_of("synthesis_stream")) == 2
+
+
+async def test_a_refused_key_while_speaking_starts_reauthentication(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(401, "InvalidApiKey")
+
+    with pytest.raises(HomeAssistantError):
+        await get_audio(hass, HELLO, "en")
+    await hass.async_block_till_done()
+
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == "reauth"
+    assert flow["context"]["entry_id"] == setup_integration.entry_id
+
+
+async def test_an_unreachable_service_says_so_and_a_retry_speaks(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    await emulator.stop()
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, HELLO, "en", WAV)
+    await hass.async_block_till_done()
+
+    assert caught.value.translation_key == "cannot_connect"
+    assert "Could not connect to DashScope" in str(caught.value)
+
+    await emulator.start()  # the same port again
+    extension, audio = await get_audio(hass, HELLO, "en", WAV)
+    assert extension == "wav"
+    assert wav_parts(audio)[1] == render_pcm(HELLO)
+
+
+async def test_a_failure_in_a_long_text_returns_no_partial_audio(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.sse_cut_after = 3
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, LONG_TEXT, "en", WAV)
+
+    assert caught.value.translation_key == "incomplete_audio"
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
+async def test_a_realtime_session_closed_early_is_an_error(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.ws_close_before_finish = True
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, HELLO, "en", WAV)
+
+    assert caught.value.translation_key == "incomplete_audio"
+
+
+async def test_a_failed_speech_shows_as_a_server_error_with_the_message_logged(
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator.fail_next(429, "Throttling")
+
+    served = await speak(HELLO, "en")
+
+    assert served.status == 500
+    assert "DashScope is rate limiting this account (Throttling)" in caplog.text
+
+
+# -- the complete-file API (async_get_tts_audio) ---------------------------------------------
+
+
+async def complete_audio(
+    hass: HomeAssistant, message: str, options: dict[str, Any] | None = None
+) -> tuple[str | None, bytes | None]:
+    """``async_get_tts_audio`` with the options Home Assistant would pass (defaults merged)."""
+    tts_entity = entity(hass)
+    merged = {**(tts_entity.default_options or {}), **(options or {})}
+    return await tts_entity.async_get_tts_audio(message, "en-US", merged)
+
+
+async def test_the_complete_file_is_a_wav_with_its_real_length(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    extension, audio = await complete_audio(hass, HELLO, WAV)
+
+    assert extension == "wav"
+    assert audio is not None
+    assert_finished_wav(audio)
+    assert wav_parts(audio)[1] == render_pcm(HELLO)
+
+
+async def test_the_complete_file_is_mp3_straight_from_the_service(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    extension, audio = await complete_audio(hass, HELLO)
+
+    assert extension == "mp3"
+    assert audio == b"".join(c.data for c in stream_chunks(render_pcm(HELLO), 24000, "mp3"))
+
+
+async def test_a_long_complete_file_is_cut_at_sentences_three_requests_at_a_time(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.chunk_interval = 0.002  # requests take a moment, so they overlap
+
+    _, audio = await complete_audio(hass, LONG_TEXT, WAV)
+
+    assert audio is not None
+    requests = sorted(emulator.requests_of("synthesis_stream"), key=lambda r: r.started)
+    texts = spoken_texts(requests)
+    assert len(texts) >= 5
+    assert all(len(text) <= 600 and text.endswith(".") for text in texts)
+    assert " ".join(texts) == LONG_TEXT
+    assert max_overlap(requests) == 3
+    assert_finished_wav(audio)
+    assert wav_parts(audio)[1] == expected_pcm(texts)
+
+
+async def test_a_long_complete_mp3_keeps_only_the_first_tag(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    _, audio = await complete_audio(hass, LONG_TEXT)
+
+    assert audio is not None
+    assert len(emulator.requests_of("synthesis_stream")) >= 5
+    assert audio.startswith(b"ID3")
+    assert audio.count(b"ID3\x04\x00") == 1
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
+async def test_a_complete_file_of_a_realtime_model_is_one_session(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    _, audio = await complete_audio(hass, LONG_TEXT, WAV)
+
+    assert audio is not None
+    [session] = emulator.requests_of("realtime")
+    types = session.event_types()
+    assert types[0] == "session.update"
+    assert types[-1] == "session.finish"
+    assert set(types[1:-1]) == {"input_text_buffer.append"}
+    appended = [event["text"] for _, event in session.events[1:-1]]
+    assert "".join(appended) == LONG_TEXT  # the spaces between the pieces are kept
+    assert wav_parts(audio)[1] == expected_pcm(session.responses)
+
+
+async def test_a_failed_complete_file_raises_the_translated_error(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.fail_next(400, "DataInspectionFailed")
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await complete_audio(hass, HELLO)
+
+    assert caught.value.translation_key == "content_rejected"
+
+
+async def test_an_empty_complete_file_is_refused(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(ServiceValidationError):
+        await complete_audio(hass, " \n ")
+
+    assert not emulator.requests_of("synthesis_stream")

@@ -1,0 +1,79 @@
+"""Helpers for tests that make Home Assistant speak: its TTS stack, and decoding what it serves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+import io
+import struct
+import wave
+
+import imageio_ffmpeg
+
+from .emulator import RecordedRequest, render_pcm
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def wav_parts(data: bytes) -> tuple[wave._wave_params, bytes]:
+    """The parameters and frames of a finished WAV file."""
+    with wave.open(io.BytesIO(data)) as wav:
+        return wav.getparams(), wav.readframes(wav.getnframes())
+
+
+def assert_finished_wav(data: bytes) -> None:
+    """A WAV whose RIFF and data sizes are the file's real ones (no streaming placeholder)."""
+    assert data[:4] == b"RIFF"
+    assert data[8:16] == b"WAVEfmt "
+    assert struct.unpack_from("<I", data, 4)[0] == len(data) - 8
+    assert data[36:40] == b"data"
+    assert struct.unpack_from("<I", data, 40)[0] == len(data) - 44
+
+
+async def decode(data: bytes, sample_rate: int = 24000) -> bytes:
+    """Any audio Home Assistant serves (WAV, MP3) decoded by ffmpeg to s16le mono PCM."""
+    process = await asyncio.create_subprocess_exec(
+        FFMPEG,
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        "pipe:0",
+        "-f",
+        "s16le",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+        "pipe:1",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate(data)
+    assert process.returncode == 0, err.decode()
+    return out
+
+
+def spoken_texts(requests: Sequence[RecordedRequest]) -> list[str]:
+    """The ``input.text`` of each recorded HTTP synthesis, in the order they were received."""
+    return [r.body["input"]["text"] for r in requests if r.body]
+
+
+def expected_pcm(texts: Sequence[str], sample_rate: int = 24000) -> bytes:
+    """The audio the emulator speaks for these texts, one after another."""
+    return b"".join(render_pcm(text, sample_rate) for text in texts)
+
+
+def max_overlap(requests: Sequence[RecordedRequest]) -> int:
+    """How many of the requests were being answered at the same moment, at most (from the
+    loop times the emulator recorded: received, and each audio chunk sent)."""
+    edges: list[tuple[float, int]] = []
+    for request in requests:
+        end = request.audio_times[-1] if request.audio_times else request.started
+        edges += [(request.started, 1), (end, -1)]
+    running = peak = 0
+    for _, step in sorted(edges, key=lambda edge: (edge[0], edge[1])):
+        running += step
+        peak = max(peak, running)
+    return peak
