@@ -128,3 +128,18 @@ def m4a(seconds: float, rate: int = 48000, channels: int = 2) -> bytes:
             check=True,
         )
         return target.read_bytes()
+
+
+def wav_extensible(seconds: float, rate: int = 48000, channels: int = 2) -> bytes:
+    """A 16-bit PCM WAV with a 40-byte WAVE_FORMAT_EXTENSIBLE header (as many recorders write)."""
+    lanes = [tone(seconds, rate, frequency=220.0 * (c + 1)) for c in range(channels)]
+    pcm = interleave(*lanes)
+    block_align = 2 * channels
+    pcm_guid = b"\x01\x00\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+    fmt = struct.pack(
+        "<HHIIHHHHI", 0xFFFE, channels, rate, rate * block_align, block_align, 16, 22, 16, 3
+    )
+    fmt += pcm_guid
+    chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    chunks += b"data" + struct.pack("<I", len(pcm)) + pcm
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks

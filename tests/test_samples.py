@@ -89,6 +89,17 @@ async def test_extra_chunks_are_dropped_without_touching_the_audio(
     assert pcm_of(sample.audio) == pcm_of(original)
 
 
+async def test_an_extensible_16bit_wav_is_rewritten_as_a_plain_mono_wav_at_its_rate(
+    hass: HomeAssistant,
+) -> None:
+    data = sample_audio.wav_extensible(4.0, rate=48000, channels=2)
+    sample = await async_prepare_sample(hass, data)
+    pcm, rate, channels = pcm_of(sample.audio)
+    assert (rate, channels, sample.converted) == (48000, 1, True)
+    assert sample.audio[20:22] == b"\x01\x00"  # plain PCM format tag
+    assert len(pcm) == 4 * 48000 * 2
+
+
 async def test_a_wav_with_a_placeholder_data_size_is_read_to_its_end(hass: HomeAssistant) -> None:
     original = sample_audio.wav(3.5)
     sample = await async_prepare_sample(hass, sample_audio.with_bogus_sizes(original))

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from homeassistant.components import media_source
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.qwen_tts.const import DOMAIN
+from custom_components.qwen_tts.voices import CLONE_MODELS, DESIGN_MODELS
 
 from . import sample_audio
 from .emulator import DashScopeEmulator
@@ -257,6 +260,26 @@ async def test_create_voice_from_tts_media_downloads_it_through_home_assistant(
     assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
     spoken = len(render_pcm(message.strip(), 24000)) / 2 / 24000
     assert len(pcm) / 2 / 24000 == pytest.approx(spoken, abs=0.5)
+
+
+async def test_media_that_cannot_be_downloaded_is_refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    hass_client: Any,
+) -> None:
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
+    emulator.fail_next(500, "InternalError", count=10)  # the speech behind the media fails
+    (engine,) = hass.states.async_entity_ids("tts")
+    media_id = f"media-source://tts/{engine}?message={quote('Good night, sleep tight.')}"
+
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, setup_integration, "create_voice", name="robot", media=media_id)
+
+    assert err.value.translation_key == "media_download_failed"
+    assert err.value.translation_placeholders["media_content_id"] == media_id
+    assert _creations(emulator) == []
 
 
 async def test_create_voice_from_a_url_passes_the_url_to_dashscope(
@@ -827,3 +850,51 @@ async def test_a_delete_error_is_translated(
     assert err.value.translation_key == "service_error"
     assert voice in emulator.voices
     assert setup_integration.runtime_data.voices.find("grandma") is not None
+
+
+async def test_a_designed_voice_is_known_even_when_the_refresh_after_it_fails(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.fail_next(503, "ServiceUnavailable", kind="enrollment")  # the list after the design
+
+    response = await _call(
+        hass,
+        setup_integration,
+        "design_voice",
+        name="narrator",
+        description="A deep, slow male storyteller.",
+        preview_text=PREVIEW_TEXT,
+    )
+
+    assert response is not None
+    found = setup_integration.runtime_data.voices.find("narrator")
+    assert found is not None
+    assert found.voice == response["voice"]
+
+
+# Descriptions
+
+
+async def test_every_service_is_described_with_translated_fields_and_an_icon(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    descriptions = (await async_get_all_descriptions(hass))[DOMAIN]
+    integration = Path(__file__).parent.parent / "custom_components" / DOMAIN
+    strings = json.loads((integration / "strings.json").read_text(encoding="utf-8"))
+    icons = json.loads((integration / "icons.json").read_text(encoding="utf-8"))
+
+    assert set(descriptions) == {"create_voice", "design_voice", "list_voices", "delete_voice"}
+    for service, description in descriptions.items():
+        assert description["fields"]["config_entry_id"]["selector"] == {
+            "config_entry": {"integration": DOMAIN}
+        }
+        assert set(strings["services"][service]["fields"]) == set(description["fields"])
+        assert icons["services"][service]["service"].startswith("mdi:")
+    create = descriptions["create_voice"]["fields"]
+    assert create["media"]["selector"]["media"]["accept"] == ["audio/*"]
+    assert create["target_model"]["selector"]["select"]["options"] == list(CLONE_MODELS)
+    design = descriptions["design_voice"]["fields"]
+    assert design["target_model"]["selector"]["select"]["options"] == list(DESIGN_MODELS)
+    assert hass.services.supports_response(DOMAIN, "list_voices") is SupportsResponse.ONLY
+    assert hass.services.supports_response(DOMAIN, "create_voice") is SupportsResponse.OPTIONAL
+    assert hass.services.supports_response(DOMAIN, "design_voice") is SupportsResponse.OPTIONAL
