@@ -379,7 +379,8 @@ def read_file(path: str | Path, limit: int = MAX_INPUT_SIZE) -> bytes:
 
 async def async_read_file(hass: HomeAssistant, path: str) -> bytes:
     """Read a sample file that Home Assistant may read (``allowlist_external_dirs``)."""
-    if not hass.config.is_allowed_path(path):
+    # is_allowed_path resolves symlinks on disk: not in the event loop.
+    if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):
         raise refusal("file_path_not_allowed", file_path=path)
     try:
         return await hass.async_add_executor_job(read_file, path)
