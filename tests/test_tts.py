@@ -787,6 +787,37 @@ async def test_each_service_failure_has_its_message_and_is_not_cached(
     assert len(emulator.requests_of("synthesis_stream")) == 2
 
 
+async def test_a_leading_wav_header_in_the_stream_is_not_played(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.leading_riff = True
+
+    _, audio = await get_audio(hass, HELLO, "en", WAV)
+
+    assert wav_parts(audio)[1] == render_pcm(HELLO)
+
+
+async def test_a_model_the_region_lacks_is_reported(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, HELLO, "en", {"model": "qwen3-tts-ultra"})
+
+    assert caught.value.translation_key == "model_not_found"
+
+
+@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
+async def test_a_realtime_refusal_has_its_message(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.ws_error_after_append = ("DataInspectionFailed", "Input text may be inappropriate.")
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, HELLO, "en", WAV)
+
+    assert caught.value.translation_key == "content_rejected"
+
+
 async def test_a_refused_key_while_speaking_starts_reauthentication(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
