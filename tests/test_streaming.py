@@ -446,6 +446,24 @@ async def test_sse_stream_cut_short_fails_the_stream(
     assert err.translation_key == "incomplete_audio"
 
 
+async def test_failing_text_source_fails_the_sentence_stream(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+) -> None:
+    """Sentences already requested are spoken, then the text's failure is reported."""
+
+    async def broken() -> AsyncGenerator[str]:
+        yield "The first sentence is fine. "
+        await asyncio.sleep(0)
+        raise HomeAssistantError("the conversation agent failed")
+
+    options = {**WAV, "voice": cloned_voice}
+    err = await _stream_error(hass, _engine(hass, setup_integration), broken(), options)
+    assert str(err) == "the conversation agent failed"
+
+
 async def test_consumer_stopping_early_cancels_pending_requests(
     hass: HomeAssistant,
     cloned_voice: str,
@@ -470,3 +488,94 @@ async def test_consumer_stopping_early_cancels_pending_requests(
 
     assert len(emulator.requests_of("synthesis_stream")) == len(requests) <= MAX_IN_FLIGHT
     assert all(len(r.audio_times) - n <= 2 for r, n in zip(requests, sent, strict=True))
+
+
+# --- Other models and voices ----------------------------------------------------------------
+
+
+async def test_realtime_cloned_voice_streams_over_its_own_model(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A voice cloned for a realtime model is streamed over that model's session."""
+    voice = emulator.add_voice("grandma", "qwen3-tts-vc-realtime-2026-01-15")
+    await setup_integration.runtime_data.voices.async_refresh()
+    options = {**WAV, "voice": "grandma"}
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(_text(REPLY))
+    data = await _collect(stream)
+
+    (session,) = emulator.requests_of("realtime")
+    assert session.model == "qwen3-tts-vc-realtime-2026-01-15"
+    update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
+    assert update["voice"] == voice
+    assert "".join(_appended(session)) == REPLY
+    assert _wav(data)[2] == render_pcm(REPLY, 24000)
+
+
+async def test_realtime_cloned_voice_speaks_a_long_message_in_parallel_sessions(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A voice with no HTTP model still speaks a long message three requests at a time:
+    one realtime session per request, audio in order."""
+    emulator.chunk_interval = 0.002
+    emulator.add_voice("grandma", "qwen3-tts-vc-realtime-2026-01-15")
+    await setup_integration.runtime_data.voices.async_refresh()
+    text = " ".join([LONG_REPLY] * 2)
+    options = {**WAV, "voice": "grandma"}
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message(text)
+    data = await _collect(stream)
+
+    sessions = emulator.requests_of("realtime")
+    texts = ["".join(_appended(s)) for s in sessions]
+    assert len(sessions) == MAX_IN_FLIGHT
+    assert " ".join(texts) == text
+    assert all(s.event_types()[-1] == "session.finish" for s in sessions)
+    assert _max_overlap(sessions) <= MAX_IN_FLIGHT
+    assert _wav(data)[2] == b"".join(render_pcm(t, 24000) for t in texts)
+
+
+async def test_instruct_profile_streams_with_its_instructions(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """The instruct model's realtime counterpart gets the speaking instructions."""
+    options = {
+        **WAV,
+        "model": "qwen3-tts-instruct-flash",
+        "instructions": "Whisper, slowly.",
+    }
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(_text(REPLY))
+    await _collect(stream)
+
+    (session,) = emulator.requests_of("realtime")
+    assert session.model == "qwen3-tts-instruct-flash-realtime"
+    update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
+    assert update["instructions"] == "Whisper, slowly."
+
+
+@pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
+async def test_qwen_tts_family_streams_sentences_over_http_at_24khz(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """``qwen-tts`` has no realtime counterpart and only speaks 24 kHz PCM: sentences go
+    over SSE, and only then does Home Assistant resample for a 16 kHz satellite."""
+    options = {
+        tts.ATTR_PREFERRED_FORMAT: "wav",
+        tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
+        tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
+        tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
+    }
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "zh-CN", options)
+    text = "你好。今天天气很好，我们去公园散步吧。晚上见！"
+    stream.async_set_message_stream(_text(text, size=3))
+    data = await _collect(stream)
+
+    requests = emulator.requests_of("synthesis_stream")
+    texts = [_body(r)["input"]["text"] for r in requests]
+    assert texts[0] == "你好。"
+    assert "".join(texts) == text
+    assert {r.model for r in requests} == {"qwen-tts"}
+    assert {_body(r)["parameters"]["sample_rate"] for r in requests} == {24000}
+    assert emulator.requests_of("realtime") == []
+    assert _wav(data)[0] == 16000

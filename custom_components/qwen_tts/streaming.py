@@ -43,6 +43,8 @@ from .voices import model_info
 
 # Requests synthesizing at the same time for one stream.
 MAX_IN_FLIGHT = 3
+# Requests started but not yet yielded in full: bounds the audio held back for ordering.
+MAX_AHEAD = 2 * MAX_IN_FLIGHT
 
 type Synthesize = Callable[[str], AsyncGenerator[bytes]]
 
@@ -87,11 +89,6 @@ class SpeechStream:
         self._plan = plan
         self.output: OutputFormat = plan.output_format(options)
         self._live = _live_plan(plan)
-
-    @property
-    def live_model(self) -> str | None:
-        """The realtime model streaming text goes to (``None``: sentences over HTTP)."""
-        return self._live.model if self._live else None
 
     async def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
@@ -280,11 +277,11 @@ class _Segment:
 
 class _SentencePipeline:
     """Sentences cut from the incoming text, synthesized as separate requests (at most
-    ``lanes`` at once) and yielded strictly in order, each chunk as soon as it arrives.
+    ``lanes`` at once, at most ``MAX_AHEAD`` not yet yielded in full) and yielded strictly
+    in order, each chunk as soon as it arrives.
 
     While text streams in, each request takes the complete sentences waiting (up to the
-    text limit), so the first starts as soon as the first sentence ends. Text that is all
-    there is packed into requests of balanced size, so the lanes finish together.
+    text limit), so the first starts as soon as the first sentence ends.
     """
 
     def __init__(
@@ -303,11 +300,12 @@ class _SentencePipeline:
         self._strip_tags = strip_tags
         self._lane_count = lanes
         self._lanes = asyncio.Semaphore(lanes)
+        self._window = asyncio.Semaphore(max(lanes, MAX_AHEAD))
         self._pending: deque[str] = deque()
         self._ended = False
         self._halted = False
         self._text_failure: BaseException | None = None
-        self._target: int | None = None
+        self._balanced = False
         self._wake = asyncio.Event()
         self._order: asyncio.Queue[_Segment | BaseException | None] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -324,6 +322,7 @@ class _SentencePipeline:
                     if isinstance(chunk, BaseException):
                         raise chunk
                     yield chunk
+                self._window.release()
         finally:
             await _cancel(*self._tasks)
 
@@ -348,6 +347,7 @@ class _SentencePipeline:
     async def _dispatch(self) -> None:
         index = 0
         while True:
+            await self._window.acquire()
             await self._lanes.acquire()
             while not (self._pending or self._ended or self._halted):
                 self._wake.clear()
@@ -363,24 +363,50 @@ class _SentencePipeline:
             index += 1
 
     def _take(self) -> str:
-        """The text of the next request: waiting sentences joined up to the target size."""
-        cost = self._cost
-        if self._ended and self._target is None:
-            total = sum(cost(sentence) + 1 for sentence in self._pending)
-            requests = math.ceil(total / self._limit)
-            if requests > 1:  # fill every lane equally
-                requests = math.ceil(requests / self._lane_count) * self._lane_count
-            self._target = math.ceil(total / requests)
-        target = self._target or self._limit
+        """The text of the next request.
+
+        While text streams in: the complete sentences waiting, up to the text limit. Once
+        it has all arrived, what is left is cut into a multiple of ``lanes`` requests of
+        balanced size, so the lanes finish together.
+        """
+        if self._ended and not self._balanced:
+            self._balanced = True
+            self._pending = deque(self._partition(list(self._pending)))
+        if self._balanced:
+            return self._pending.popleft()
         text = self._pending.popleft()
-        while self._pending:
-            joined = _join(text, self._pending[0])
-            size = cost(joined)
-            if size > self._limit or (size > target and size - target >= target - cost(text)):
-                break
+        while self._pending and self._cost(joined := _join(text, self._pending[0])) <= self._limit:
             text = joined
             self._pending.popleft()
         return text
+
+    def _partition(self, sentences: list[str]) -> list[str]:
+        """Join consecutive sentences into as few requests as the limit allows, rounded up
+        to fill every lane, with the largest request as small as possible."""
+        cost = self._cost
+        total = cost(" ".join(sentences))
+        requests = math.ceil(total / self._limit)
+        if requests > 1:
+            requests = math.ceil(requests / self._lane_count) * self._lane_count
+        # The smallest size bound for which greedy packing needs no more than that many.
+        low = max(cost(sentence) for sentence in sentences)
+        high = max(low, self._limit)
+        while low < high:
+            middle = (low + high) // 2
+            if len(self._pack(sentences, middle)) <= requests:
+                high = middle
+            else:
+                low = middle + 1
+        return self._pack(sentences, low)
+
+    def _pack(self, sentences: list[str], bound: int) -> list[str]:
+        pieces: list[str] = []
+        for sentence in sentences:
+            if pieces and self._cost(joined := _join(pieces[-1], sentence)) <= bound:
+                pieces[-1] = joined
+            else:
+                pieces.append(sentence)
+        return pieces
 
     async def _run(self, segment: _Segment, text: str, index: int) -> None:
         stripper = LeadingTagStripper() if self._strip_tags and index else None
