@@ -279,6 +279,27 @@ async def test_failing_text_source_fails_the_stream(
     await _sockets_closed(emulator)
 
 
+async def test_refused_session_stops_reading_the_text(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A session refused at the handshake fails the stream and lets go of the text source."""
+    emulator.fail_next(401, "InvalidApiKey", kind="realtime")
+    released = asyncio.Event()
+
+    async def still_writing() -> AsyncGenerator[str]:
+        try:
+            yield "Hello there. "
+            await asyncio.Event().wait()
+            yield "This never comes."
+        finally:
+            released.set()
+
+    err = await _stream_error(hass, _engine(hass, setup_integration), still_writing(), WAV)
+    assert err.translation_key == "auth_failed"
+    async with asyncio.timeout(TIMEOUT):
+        await released.wait()
+
+
 async def test_text_without_words_is_refused(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:

@@ -16,6 +16,14 @@ The stream is a WAV with the streaming header (sizes 0xFFFFFFFF) over s16le mono
 rate the service was asked for, or MP3 straight from the service. A failure raises, whatever
 audio came before it; the WebSocket is closed and pending requests are cancelled however the
 stream ends, also when the consumer stops early.
+
+How Home Assistant (2026.10) drives this: once an entity implements
+``async_stream_tts_audio``, every message goes through it, ``tts.speak`` included (the text
+wrapped in a one-item generator), so ``async_get_tts_audio`` is no longer called. It passes
+the ``preferred_*`` options in ``request.options`` and runs its own ffmpeg pass whenever a
+sample rate, channel count or sample width is requested (whatever the entity supports) or the
+extension differs from the preferred format (``mp3`` without preferences); for a ``wav`` input
+ffmpeg probes only 32 bytes, and PCM already at the requested rate is not resampled.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from contextlib import aclosing, suppress
+from contextlib import aclosing
 import dataclasses
 import math
 from typing import Any
@@ -93,8 +101,8 @@ class SpeechStream:
     async def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
 
-        Raises ``DashScopeError`` on any failure, ``HomeAssistantError`` when there is no
-        text at all; whatever ``message_gen`` raises propagates.
+        Raises ``DashScopeError`` on any failure, ``ServiceValidationError`` when there is
+        no text at all; whatever ``message_gen`` raises propagates.
         """
         text = _TextSource(message_gen)
         if not await text.start():
@@ -111,13 +119,16 @@ class SpeechStream:
             source = pipeline.audio(text.deltas())
         header = wav_header(self.output.sample_rate) if self.output.extension == "wav" else b""
         sent = False
-        async with aclosing(source):
-            async for chunk in source:
-                if sent:
-                    yield chunk
-                else:
-                    sent = True
-                    yield header + chunk
+        try:
+            async with aclosing(source):
+                async for chunk in source:
+                    if sent:
+                        yield chunk
+                    else:
+                        sent = True
+                        yield header + chunk
+        finally:
+            text.close()
         if not sent:
             raise ProtocolError("the service sent no audio for the text")
 
@@ -203,9 +214,7 @@ async def _cancel(*tasks: asyncio.Task[Any]) -> None:
     """Cancel tasks and wait until they are gone (their failures are already reported)."""
     for task in tasks:
         task.cancel()
-    for task in tasks:
-        with suppress(BaseException):
-            await task
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class _TextSource:
@@ -245,6 +254,12 @@ class _TextSource:
                 return True
             self._head.append(delta)
 
+    def close(self) -> None:
+        """Stop waiting for text that was asked for but never taken."""
+        if self._next is not None:
+            self._next.cancel()
+            self._next = None
+
     async def deltas(self) -> AsyncGenerator[str]:
         """The text, from its first words on."""
         for delta in self._head:
@@ -261,8 +276,7 @@ class _TextSource:
             async for delta in self._gen:
                 yield delta
         finally:
-            if self._next is not None:
-                self._next.cancel()
+            self.close()
 
 
 class _Segment:
