@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
+
+from awesomeversion import AwesomeVersion
+from homeassistant.const import __version__ as ha_version
 
 CLIENT = Path(__file__).parent.parent / "custom_components" / "qwen_tts" / "dashscope"
 
@@ -20,3 +24,33 @@ def test_client_package_never_imports_homeassistant() -> None:
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "homeassistant"]
     assert list(CLIENT.rglob("*.py")), "client package missing"
     assert offenders == []
+
+
+ROOT = CLIENT.parent.parent.parent
+# The keys hassfest accepts in a custom integration's manifest, and HACS in hacs.json.
+MANIFEST_KEYS = {
+    "domain", "name", "integration_type", "config_flow", "mqtt", "zeroconf", "ssdp",
+    "bluetooth", "homekit", "dhcp", "usb", "documentation", "issue_tracker", "quality_scale",
+    "requirements", "dependencies", "after_dependencies", "codeowners", "loggers", "disabled",
+    "iot_class", "single_config_entry", "import_executor", "version",
+}  # fmt: skip
+HACS_KEYS = {
+    "name", "content_in_root", "zip_release", "filename", "hide_default_branch", "country",
+    "homeassistant", "render_readme", "hacs", "persistent_directory",
+}  # fmt: skip
+
+
+def test_manifest_has_what_hassfest_requires_and_nothing_else() -> None:
+    manifest = json.loads((CLIENT.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) <= MANIFEST_KEYS
+    assert manifest["domain"] == "qwen_tts"
+    assert manifest["name"] == "Qwen TTS"
+    assert manifest["requirements"] == []
+    assert AwesomeVersion(manifest["version"]).valid
+
+
+def test_hacs_manifest_names_a_minimum_home_assistant() -> None:
+    hacs = json.loads((ROOT / "hacs.json").read_text(encoding="utf-8"))
+    assert set(hacs) <= HACS_KEYS
+    assert hacs["name"] == "Qwen TTS"
+    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(ha_version)
