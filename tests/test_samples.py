@@ -6,13 +6,14 @@ from array import array
 import base64
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.qwen_tts.samples import (
     AudioContainer,
     async_prepare_sample,
+    check_upload_size,
     detect_container,
     read_file,
 )
@@ -27,6 +28,15 @@ async def ffmpeg(hass: HomeAssistant) -> None:
     assert await async_setup_component(
         hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": sample_audio.FFMPEG}}
     )
+
+
+@pytest.fixture
+async def missing_ffmpeg(hass: HomeAssistant, tmp_path) -> str:
+    """Home Assistant's ffmpeg component pointing at a binary that does not exist (a Core
+    install without ffmpeg); returns that path."""
+    binary = str(tmp_path / "no-ffmpeg-here" / "ffmpeg")
+    assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": binary}})
+    return binary
 
 
 async def _refusal(hass: HomeAssistant, data: bytes) -> ServiceValidationError:
@@ -133,12 +143,22 @@ async def test_a_sample_below_24_khz_is_refused(hass: HomeAssistant) -> None:
     assert err.translation_placeholders == {"sample_rate": "16000", "min_sample_rate": "24000"}
 
 
-async def test_a_sample_over_10_mb_after_base64_is_refused(hass: HomeAssistant) -> None:
-    data = sample_audio.wav(20.0, rate=192000)  # 7.68 MB, 10.24 MB as base64
-    assert len(base64.b64encode(data)) > 10_000_000
-    err = await _refusal(hass, data)
-    assert err.translation_key == "sample_too_large"
-    assert err.translation_placeholders == {"size": "10.2", "max_size": "10"}
+def test_a_sample_over_10_mb_after_base64_is_refused() -> None:
+    # The last guard before an upload: what could exceed it is resampled first.
+    check_upload_size(b"\0" * 7_500_000)
+    with pytest.raises(ServiceValidationError) as err:
+        check_upload_size(b"\0" * 7_500_001)
+    assert err.value.translation_key == "sample_too_large"
+    assert err.value.translation_placeholders == {"size": "10.0", "max_size": "10"}
+
+
+async def test_a_wav_above_48_khz_longer_than_60_seconds_is_refused_from_its_header(
+    hass: HomeAssistant,
+) -> None:
+    # No ffmpeg is set up here: the header alone tells.
+    err = await _refusal(hass, sample_audio.wav_from_pcm(bytes(61 * 96000 * 2), 96000))
+    assert err.translation_key == "sample_too_long"
+    assert err.translation_placeholders == {"duration": "61.0", "max_duration": "60"}
 
 
 async def test_bytes_that_are_not_audio_are_refused(hass: HomeAssistant) -> None:
@@ -182,6 +202,26 @@ async def test_an_m4a_with_its_index_at_the_end_becomes_a_24khz_mono_wav(
     _, rate, channels = pcm_of(sample.audio)
     assert (sample.source, rate, channels) == (AudioContainer.M4A, 24000, 1)
     assert sample.duration == pytest.approx(6.0, abs=0.1)
+
+
+@pytest.mark.usefixtures("ffmpeg")
+async def test_a_16bit_wav_above_48_khz_becomes_a_24khz_mono_wav(hass: HomeAssistant) -> None:
+    sample = await async_prepare_sample(hass, sample_audio.wav(5.0, rate=96000, channels=2))
+    pcm, rate, channels = pcm_of(sample.audio)
+    assert (sample.source, rate, channels, sample.converted) == (AudioContainer.WAV, 24000, 1, True)
+    assert len(pcm) == 5 * 24000 * 2
+    assert max(array("h", pcm)) > 4000  # the tones survived
+
+
+@pytest.mark.usefixtures("ffmpeg")
+async def test_a_192khz_wav_too_large_to_upload_at_its_rate_is_resampled_to_fit(
+    hass: HomeAssistant,
+) -> None:
+    data = sample_audio.wav(20.0, rate=192000)  # 7.68 MB, 10.24 MB as base64
+    assert len(base64.b64encode(data)) > 10_000_000
+    sample = await async_prepare_sample(hass, data)
+    _, rate, channels = pcm_of(sample.audio)
+    assert (rate, channels, len(sample.audio)) == (24000, 1, 44 + 20 * 24000 * 2)
 
 
 @pytest.mark.usefixtures("ffmpeg")
@@ -243,3 +283,19 @@ async def test_a_damaged_mp3_is_refused_as_unreadable(hass: HomeAssistant) -> No
 async def test_a_truncated_m4a_is_refused_as_unreadable(hass: HomeAssistant) -> None:
     err = await _refusal(hass, sample_audio.m4a(5.0)[:2000])
     assert err.translation_key == "sample_unreadable"
+
+
+# Without an ffmpeg binary
+
+
+async def test_without_ffmpeg_an_mp3_is_refused_saying_ffmpeg_is_needed(
+    hass: HomeAssistant, missing_ffmpeg: str
+) -> None:
+    with pytest.raises(HomeAssistantError) as err:
+        await async_prepare_sample(hass, sample_audio.mp3(5.0))
+
+    assert err.value.translation_key == "ffmpeg_unavailable"
+    assert err.value.translation_placeholders == {
+        "binary": missing_ffmpeg,
+        "error": "No such file or directory",
+    }

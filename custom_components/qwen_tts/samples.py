@@ -3,10 +3,10 @@
 A sample is recognised by its content (WAV, MP3 or M4A magic bytes), never by its file name.
 Whatever DashScope would refuse (too short, too long, below 24 kHz, over 10 MB once base64
 encoded, not audio) is refused here, before anything is uploaded. What can be fixed without
-losing quality is fixed: a 16-bit PCM WAV with several channels, extra chunks or wrong size
-fields is rewritten as a canonical mono WAV at its own sample rate (in Python, losslessly);
-MP3, M4A and any other WAV (24-bit, float, RF64, ...) are converted to a 24 kHz mono 16-bit WAV
-with Home Assistant's ffmpeg.
+losing what a voice needs is fixed: a 16-bit PCM WAV at 24 to 48 kHz with several channels,
+extra chunks or wrong size fields is rewritten as a canonical mono WAV at its own sample rate
+(in Python, losslessly); MP3, M4A, a WAV above 48 kHz and any other WAV (24-bit, float, RF64,
+...) are converted to a 24 kHz mono 16-bit WAV with Home Assistant's ffmpeg.
 """
 
 from __future__ import annotations
@@ -28,15 +28,18 @@ from homeassistant.components import media_source
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.components.media_player.browse_media import async_process_play_media_url
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import DOMAIN, LOGGER
-from .dashscope.wav import pcm_to_wav
+from .dashscope.wav import is_riff, pcm_to_wav
 
 MIN_DURATION = 3.0  # seconds
 MAX_DURATION = 60.0  # seconds
 MIN_SAMPLE_RATE = 24000  # Hz
+# A 16-bit WAV up to this rate is uploaded at its own rate; above it, it is resampled to
+# 24 kHz (a long 88.2 or 96 kHz recording would not fit the upload limit).
+MAX_KEPT_SAMPLE_RATE = 48000  # Hz
 MAX_UPLOAD_SIZE = 10_000_000  # bytes, once base64 encoded
 # Bigger files are not read at all (a 60 s, 192 kHz, stereo, 32-bit WAV is 92 MB).
 MAX_INPUT_SIZE = 100_000_000
@@ -48,7 +51,6 @@ WAV_MIME_TYPE = "audio/wav"
 
 _WAVE_FORMAT_PCM = 0x0001
 _WAVE_FORMAT_EXTENSIBLE = 0xFFFE
-_CANONICAL_HEADER = 44
 # The "Input #0" stream line of ffmpeg's log: "Stream #0:0[0x1](und): Audio: aac (LC) ..., 16000 Hz".
 _FFMPEG_INPUT_RATE = re.compile(r"Stream #0:\d+\S*: Audio: [^\n]*?\b(\d+) Hz")
 
@@ -84,7 +86,6 @@ class WavInfo:
     block_align: int
     data_offset: int
     data_size: int  # bytes of whole frames actually present
-    canonical: bool  # a 44-byte header with exact sizes and nothing else in the file
 
     @property
     def pcm16(self) -> bool:
@@ -100,9 +101,15 @@ class WavInfo:
         """Seconds of audio present."""
         return self.data_size / self.block_align / self.sample_rate
 
+    @property
+    def keeps_its_rate(self) -> bool:
+        """Whether the sample is uploaded at its own rate, losslessly: 16-bit PCM at 24 to
+        48 kHz (60 s of it, made mono, always fits the upload limit)."""
+        return self.pcm16 and self.sample_rate <= MAX_KEPT_SAMPLE_RATE
+
 
 def refusal(key: str, **placeholders: str) -> ServiceValidationError:
-    """A translated refusal of a sample (keys under ``exceptions`` in strings.json)."""
+    """A translated refusal of a call's input (keys under ``exceptions`` in strings.json)."""
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key=key,
@@ -147,31 +154,22 @@ def parse_wav(data: bytes) -> WavInfo:
     trusted only as far as the bytes go. Raises ``ServiceValidationError`` when the
     header cannot be read.
     """
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+    if not is_riff(data):
         raise _unreadable("not a RIFF/WAVE file")
     pos = 12
     fmt: tuple[int, int, int, int, int] | None = None
-    extra_chunks = False
     while pos + 8 <= len(data):
         chunk_id = data[pos : pos + 4]
         (size,) = struct.unpack_from("<I", data, pos + 4)
         body = pos + 8
         if chunk_id == b"fmt ":
             fmt = _parse_fmt(data[body : body + size])
-            extra_chunks |= size != 16
         elif chunk_id == b"data":
             if fmt is None:
                 raise _unreadable("the WAV data comes before its format")
             format_tag, channels, sample_rate, block_align, bits = fmt
             available = min(size, len(data) - body)
             available -= available % block_align
-            canonical = (
-                body == _CANONICAL_HEADER
-                and not extra_chunks
-                and size == available
-                and len(data) == body + size
-                and struct.unpack_from("<I", data, 4)[0] == len(data) - 8
-            )
             return WavInfo(
                 format_tag=format_tag,
                 channels=channels,
@@ -180,10 +178,7 @@ def parse_wav(data: bytes) -> WavInfo:
                 block_align=block_align,
                 data_offset=body,
                 data_size=available,
-                canonical=canonical,
             )
-        else:
-            extra_chunks = True
         pos = body + size + (size & 1)  # chunks are word aligned
     raise _unreadable("the WAV file has no audio data")
 
@@ -241,7 +236,8 @@ def check_duration(duration: float) -> None:
 
 
 def check_upload_size(audio: bytes) -> None:
-    """Refuse a sample whose base64 encoding exceeds DashScope's 10 MB."""
+    """Refuse a sample whose base64 encoding exceeds DashScope's 10 MB (a last guard: at
+    most 60 s of mono 16-bit audio at 48 kHz or less stays below it)."""
     encoded = 4 * math.ceil(len(audio) / 3)
     if encoded > MAX_UPLOAD_SIZE:
         raise refusal(
@@ -251,24 +247,19 @@ def check_upload_size(audio: bytes) -> None:
         )
 
 
-def prepare_pcm16_wav(data: bytes, info: WavInfo) -> Sample:
-    """Check a 16-bit PCM WAV and make it a canonical mono WAV at its own rate."""
-    check_sample_rate(info.sample_rate)
-    check_duration(info.duration)
-    if info.canonical and info.channels == 1:
-        audio, converted = data, False
-    else:
-        pcm = data[info.data_offset : info.data_offset + info.data_size]
-        audio = pcm_to_wav(downmix_pcm16(pcm, info.channels), info.sample_rate)
-        converted = True
+def pcm16_sample(data: bytes, info: WavInfo, source: AudioContainer) -> Sample:
+    """A 16-bit PCM WAV as a canonical mono WAV at its own rate (blocking for a long
+    multi-channel sample: run in the executor). Rate and duration are checked already."""
+    pcm = data[info.data_offset : info.data_offset + info.data_size]
+    audio = pcm_to_wav(downmix_pcm16(pcm, info.channels), info.sample_rate)
     check_upload_size(audio)
     return Sample(
         audio=audio,
         mime_type=WAV_MIME_TYPE,
         sample_rate=info.sample_rate,
         duration=info.duration,
-        source=AudioContainer.WAV,
-        converted=converted,
+        source=source,
+        converted=audio != data,
     )
 
 
@@ -284,14 +275,13 @@ async def async_prepare_sample(hass: HomeAssistant, data: bytes) -> Sample:
     container = detect_container(data)
     if container is None:
         raise _unreadable("not a WAV, MP3 or M4A file")
-    if container is AudioContainer.WAV and data[:4] == b"RIFF":
+    if container is AudioContainer.WAV and is_riff(data):
         info = parse_wav(data)
-        if info.pcm16:
-            if info.canonical and info.channels == 1:
-                return prepare_pcm16_wav(data, info)
-            return await hass.async_add_executor_job(prepare_pcm16_wav, data, info)
-        # Other encodings: refuse a low rate without running ffmpeg.
+        # The header tells: refuse without converting anything.
         check_sample_rate(info.sample_rate)
+        check_duration(info.duration)
+        if info.keeps_its_rate:
+            return await hass.async_add_executor_job(pcm16_sample, data, info, AudioContainer.WAV)
     return await _async_convert(hass, data, container)
 
 
@@ -311,13 +301,15 @@ async def _async_convert(hass: HomeAssistant, data: bytes, container: AudioConta
         await hass.async_add_executor_job(shutil.rmtree, workdir, True)
     check_sample_rate(sample_rate)
     info = parse_wav(converted)
-    return replace(prepare_pcm16_wav(converted, info), source=container, converted=True)
+    check_duration(info.duration)
+    return replace(pcm16_sample(converted, info, container), converted=True)
 
 
 async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> str:
     """Run ffmpeg without blocking the event loop; return its log, refuse on failure."""
+    binary = get_ffmpeg_manager(hass).binary
     command = [
-        get_ffmpeg_manager(hass).binary,
+        binary,
         "-hide_banner",
         "-nostdin",
         "-i",
@@ -344,19 +336,28 @@ async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> 
         "-y",
         str(target),
     ]
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    except OSError as err:  # no ffmpeg installed (a Core install), or not executable
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="ffmpeg_unavailable",
+            translation_placeholders={"binary": binary, "error": err.strerror or str(err)},
+        ) from err
     try:
         async with asyncio.timeout(FFMPEG_TIMEOUT):
             _, stderr = await process.communicate()
     except TimeoutError:
-        process.kill()
-        await process.wait()
         raise _unreadable("ffmpeg took too long to read the audio") from None
+    finally:
+        if process.returncode is None:  # timed out, or the call was cancelled
+            process.kill()
+            await process.wait()
     log = stderr.decode(errors="replace")
     if process.returncode != 0:
         LOGGER.debug("ffmpeg could not convert the sample: %s", log[-2000:])
