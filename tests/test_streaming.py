@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 import struct
 from typing import Any
 from unittest.mock import patch
@@ -18,14 +19,16 @@ from homeassistant.setup import async_setup_component
 import imageio_ffmpeg
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.qwen_tts.const import DOMAIN
 from custom_components.qwen_tts.dashscope.wav import find_data_chunk
 from custom_components.qwen_tts.streaming import MAX_IN_FLIGHT
 
 from .emulator import DashScopeEmulator
-from .emulator.audio import render_pcm
+from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
+from .tts_helpers import gather_until_failure
 
 STREAMING_WAV_SIZE = 0xFFFFFFFF
 REPLY = (
@@ -38,6 +41,13 @@ LONG_REPLY = " ".join(
     for n in range(1, 13)
 )
 WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
+# What a voice satellite asks for; Home Assistant converts whatever it gets to this.
+SATELLITE = {
+    tts.ATTR_PREFERRED_FORMAT: "wav",
+    tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
+    tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
+    tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
+}
 TIMEOUT = 20
 
 
@@ -198,18 +208,31 @@ async def test_streamed_audio_is_the_text_spoken_in_order(
     assert pcm == render_pcm(REPLY, 24000)
 
 
+async def test_streamed_reply_served_by_the_proxy_keeps_the_streaming_header(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Live text in a WAV Home Assistant does not convert: /api/tts_proxy streams it with
+    the streaming header (its length is not known while it plays)."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message_stream(_text(REPLY))
+    client = await hass_client()
+
+    response = await client.get(stream.url)
+    data = await response.read()
+
+    assert response.status == 200
+    assert struct.unpack_from("<I", data, 4)[0] == STREAMING_WAV_SIZE
+    assert _wav(data)[1:] == (STREAMING_WAV_SIZE, render_pcm(REPLY, 24000))
+
+
 async def test_satellite_wav_16khz_is_rendered_at_16khz_by_the_service(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
     """A satellite's wav/16 kHz/mono/16-bit request: the service renders 16 kHz itself, so
     Home Assistant's ffmpeg pass only repackages (the samples come through untouched)."""
-    options = {
-        tts.ATTR_PREFERRED_FORMAT: "wav",
-        tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
-        tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
-        tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
-    }
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", SATELLITE)
     stream.async_set_message_stream(_text(REPLY))
     data = await _collect(stream)
 
@@ -316,9 +339,10 @@ async def test_speak_message_streams_through_the_entity(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
     """A complete message (tts.speak) is spoken with the profile's own HTTP model, and its
-    audio starts flowing before the service has sent all of it."""
+    audio (MP3, Home Assistant's default) starts flowing before the service has sent all
+    of it."""
     emulator.chunk_interval = 0.02
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", {})
     stream.async_set_message(REPLY)
 
     chunks: list[bytes] = []
@@ -335,8 +359,52 @@ async def test_speak_message_streams_through_the_entity(
     total_sent = sum(len(r.audio_times) for r in requests)
     assert sent_at_first_chunk is not None
     assert sent_at_first_chunk < total_sent
-    rate, _, pcm = _wav(b"".join(chunks))
-    assert rate == 24000
+    assert b"".join(chunks) == b"".join(
+        c.data for c in stream_chunks(render_pcm(REPLY, 24000), 24000, "mp3")
+    )
+
+
+async def test_speak_message_home_assistant_converts_streams_with_the_streaming_header(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """A whole message in a WAV that Home Assistant converts (a satellite's format) streams
+    at once with the streaming header: ffmpeg reads it, nothing keeps it as a file."""
+    emulator.chunk_interval = 0.02
+    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    assert isinstance(entity, tts.TextToSpeechEntity)
+
+    async def whole() -> AsyncGenerator[str]:
+        yield REPLY
+
+    response = await entity.async_stream_tts_audio(
+        TTSAudioRequest("en-US", dict(SATELLITE), whole())
+    )
+    async with asyncio.timeout(TIMEOUT), aclosing(response.data_gen) as audio:
+        first = await anext(audio)
+        (request,) = emulator.requests_of("synthesis_stream")
+        sent_at_first_chunk = len(request.audio_times)
+        rest = b"".join([chunk async for chunk in audio])
+
+    assert response.extension == "wav"
+    assert sent_at_first_chunk < len(request.audio_times)
+    rate, size, pcm = _wav(first + rest)
+    assert (rate, size) == (16000, STREAMING_WAV_SIZE)
+    assert first[4:8] == struct.pack("<I", STREAMING_WAV_SIZE)
+    assert pcm == render_pcm(REPLY, 16000)
+
+
+async def test_speak_message_as_plain_wav_is_one_file_with_its_real_sizes(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """``preferred_format: wav`` alone: Home Assistant keeps the bytes as the finished file,
+    so the WAV is sent once synthesis ends, with the real RIFF and data sizes."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream.async_set_message(REPLY)
+    data = await _collect(stream)
+
+    rate, size, pcm = _wav(data)
+    assert (rate, size) == (24000, len(pcm))
+    assert struct.unpack_from("<I", data, 4)[0] == len(data) - 8
     assert pcm == render_pcm(REPLY, 24000)
 
 
@@ -481,8 +549,15 @@ async def test_failing_text_source_fails_the_sentence_stream(
         raise HomeAssistantError("the conversation agent failed")
 
     options = {**WAV, "voice": cloned_voice}
-    err = await _stream_error(hass, _engine(hass, setup_integration), broken(), options)
-    assert str(err) == "the conversation agent failed"
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream.async_set_message_stream(broken())
+    received: list[bytes] = []
+    with pytest.raises(HomeAssistantError, match="the conversation agent failed"):
+        await asyncio.wait_for(
+            gather_until_failure(stream.async_stream_result(), received), TIMEOUT
+        )
+
+    assert _wav(b"".join(received))[2] == render_pcm("The first sentence is fine.", 24000)
 
 
 async def test_consumer_stopping_early_cancels_pending_requests(
@@ -581,13 +656,7 @@ async def test_qwen_tts_family_streams_sentences_over_http_at_24khz(
 ) -> None:
     """``qwen-tts`` has no realtime counterpart and only speaks 24 kHz PCM: sentences go
     over SSE, and only then does Home Assistant resample for a 16 kHz satellite."""
-    options = {
-        tts.ATTR_PREFERRED_FORMAT: "wav",
-        tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
-        tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
-        tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
-    }
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "zh-CN", options)
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "zh-CN", SATELLITE)
     text = "你好。今天天气很好，我们去公园散步吧。晚上见！"
     stream.async_set_message_stream(_text(text, size=3))
     data = await _collect(stream)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 import re
 from typing import Any
 from unittest.mock import patch
@@ -34,6 +35,7 @@ from .tts_helpers import (
     assert_finished_wav,
     decode,
     expected_pcm,
+    gather_until_failure,
     max_overlap,
     spoken_texts,
     wav_parts,
@@ -339,6 +341,26 @@ async def test_tts_speak_serves_mp3_straight_from_the_service(
     assert len(await decode(served.body)) >= len(render_pcm(HELLO))
 
 
+async def test_tts_speak_as_wav_serves_a_file_with_its_real_sizes(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+    tmp_path: Path,
+) -> None:
+    """Home Assistant keeps a WAV it does not convert as it gets it: what the proxy serves
+    and what its file cache holds carry the real RIFF and data sizes, never 0xFFFFFFFF."""
+    served = await speak(HELLO, "en-US", WAV)
+    await hass.async_block_till_done()
+
+    assert_finished_wav(served.body)
+    assert wav_parts(served.body)[1] == render_pcm(HELLO)
+    [cached] = await hass.async_add_executor_job(
+        lambda: [path.read_bytes() for path in tmp_path.glob("*.wav")]
+    )
+    assert cached == served.body
+
+
 async def test_tts_speak_as_wav_serves_the_emulators_pcm(
     setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
 ) -> None:
@@ -522,6 +544,7 @@ async def test_a_long_text_is_spoken_in_sentence_chunks_joined_in_order(
     assert all(len(text) <= 600 for text in texts)
     assert all(text.endswith(".") for text in texts)  # never cut mid-sentence
     assert " ".join(texts) == LONG_TEXT
+    assert_finished_wav(served.body)
     assert wav_parts(served.body)[1] == expected_pcm(texts)
     assert max_overlap(requests) == 3
 
@@ -582,6 +605,7 @@ async def test_a_realtime_model_speaks_over_the_websocket(
     sessions.sort(key=lambda session: LONG_TEXT.index(session.responses[0].strip()))
     responses = [text for session in sessions for text in session.responses]
     assert " ".join(responses).split() == LONG_TEXT.split()
+    assert_finished_wav(served.body)
     assert wav_parts(served.body)[1] == expected_pcm(responses)
 
 
@@ -850,6 +874,34 @@ async def test_an_unreachable_service_says_so_and_a_retry_speaks(
     assert wav_parts(audio)[1] == render_pcm(HELLO)
 
 
+async def test_audio_streamed_before_a_failure_is_not_cached_and_a_retry_speaks_it_all(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """MP3 streams as it arrives, so a player may already have played the beginning when
+    the service breaks off; Home Assistant keeps none of it, and the same call speaks again."""
+    emulator.chunk_interval = 0.02
+    emulator.sse_cut_after = 3
+    stream = tts.async_create_stream(hass, ENTITY_ID, "en-US", {})
+    stream.async_set_message(HELLO)
+    streamed: list[bytes] = []
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await gather_until_failure(stream.async_stream_result(), streamed)
+    await hass.async_block_till_done()
+
+    assert caught.value.translation_key == "incomplete_audio"
+    service_mp3 = b"".join(c.data for c in stream_chunks(render_pcm(HELLO), 24000, "mp3"))
+    assert streamed
+    assert service_mp3.startswith(b"".join(streamed))
+    emulator.reset_faults()
+    emulator.chunk_interval = 0.0
+
+    _, audio = await get_audio(hass, HELLO, "en-US")
+
+    assert audio == service_mp3
+    assert len(emulator.requests_of("synthesis_stream")) == 2
+
+
 async def test_a_failure_in_a_long_text_returns_no_partial_audio(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
@@ -949,20 +1001,29 @@ async def test_a_long_complete_mp3_keeps_only_the_first_tag(
 
 
 @pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
-async def test_a_complete_file_of_a_realtime_model_is_one_session(
+async def test_a_complete_file_of_a_realtime_model_is_sessions_three_at_a_time_in_order(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
+    emulator.chunk_interval = 0.002  # sessions take a moment, so they overlap
+
     _, audio = await complete_audio(hass, LONG_TEXT, WAV)
 
     assert audio is not None
-    [session] = emulator.requests_of("realtime")
-    types = session.event_types()
-    assert types[0] == "session.update"
-    assert types[-1] == "session.finish"
-    assert set(types[1:-1]) == {"input_text_buffer.append"}
-    appended = [event["text"] for _, event in session.events[1:-1]]
-    assert "".join(appended) == LONG_TEXT  # the spaces between the pieces are kept
-    assert wav_parts(audio)[1] == expected_pcm(session.responses)
+    sessions = emulator.requests_of("realtime")
+    assert len(sessions) % 3 == 0
+    assert max_overlap(sessions) <= 3
+    for session in sessions:
+        types = session.event_types()
+        assert (types[0], types[-1]) == ("session.update", "session.finish")
+        assert set(types[1:-1]) == {"input_text_buffer.append"}
+    texts = sorted(
+        ("".join(event["text"] for _, event in s.events[1:-1]) for s in sessions),
+        key=LONG_TEXT.index,
+    )
+    assert all(len(text) <= 600 and text.endswith(".") for text in texts)
+    assert " ".join(texts) == LONG_TEXT
+    assert_finished_wav(audio)
+    assert wav_parts(audio)[1] == expected_pcm(texts)
 
 
 async def test_a_failed_complete_file_raises_the_translated_error(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 import io
 import struct
 import wave
@@ -77,3 +77,10 @@ def max_overlap(requests: Sequence[RecordedRequest]) -> int:
         running += step
         peak = max(peak, running)
     return peak
+
+
+async def gather_until_failure(audio: AsyncIterator[bytes], into: list[bytes]) -> None:
+    """Keep each chunk of ``audio`` as it arrives, until the stream ends or raises: what a
+    player had received when a stream failed."""
+    async for chunk in audio:
+        into.append(chunk)  # noqa: PERF401 - kept as it arrives, also when the stream fails

@@ -12,18 +12,29 @@ into one audio stream, yielded as soon as each piece of audio arrives:
   realtime-only voice); the first starts at once, later ones are pipelined (at most
   ``MAX_IN_FLIGHT`` at a time) and their audio is yielded strictly in order.
 
-The stream is a WAV with the streaming header (sizes 0xFFFFFFFF) over s16le mono PCM at the
-rate the service was asked for, or MP3 straight from the service. A failure raises, whatever
-audio came before it; the WebSocket is closed and pending requests are cancelled however the
-stream ends, also when the consumer stops early.
+The stream is MP3 straight from the service, or s16le mono PCM at the rate the service was
+asked for in a WAV: with the streaming header (sizes 0xFFFFFFFF) while it streams, or with its
+real sizes when it is a finished file (see below). A failure raises, whatever audio came
+before it; the WebSocket is closed and pending requests are cancelled however the stream
+ends, also when the consumer stops early.
 
 How Home Assistant (2026.10) drives this: once an entity implements
 ``async_stream_tts_audio``, every message goes through it, ``tts.speak`` included (the text
-wrapped in a one-item generator), so ``async_get_tts_audio`` is no longer called. It passes
-the ``preferred_*`` options in ``request.options`` and runs its own ffmpeg pass whenever a
-sample rate, channel count or sample width is requested (whatever the entity supports) or the
-extension differs from the preferred format (``mp3`` without preferences); for a ``wav`` input
-ffmpeg probes only 32 bytes, and PCM already at the requested rate is not resampled.
+wrapped in a one-item generator), so ``async_get_tts_audio`` is no longer called by Home
+Assistant itself; the entity's ``async_get_tts_audio`` runs the same pipeline
+(``SpeechStream.file``). Home Assistant passes the ``preferred_*`` options in
+``request.options`` and runs its own ffmpeg pass whenever a sample rate, channel count or
+sample width is requested (whatever the entity supports) or the extension differs from the
+preferred format (``mp3`` without preferences); for a ``wav`` input ffmpeg probes only 32
+bytes, and PCM already at the requested rate is not resampled. Otherwise it keeps our bytes
+verbatim as the finished file: served from its memory cache and written to its file cache.
+
+A WAV carries a length in its header, unknown until synthesis ends. So when Home Assistant
+will keep the bytes as they are (``preferred_format: wav`` and nothing it converts for) AND
+the whole text was there from the start (``tts.speak``), the audio is held back and sent as
+one WAV with its real sizes: a cached file must never claim a fake length, and latency does
+not matter more than a correct file there. A stream Home Assistant converts, MP3, and live
+text (Assist, where first audio matters and nothing is written to disk) stream at once.
 """
 
 from __future__ import annotations
@@ -36,12 +47,18 @@ import dataclasses
 import math
 from typing import Any
 
+from homeassistant.components.tts import (
+    ATTR_PREFERRED_FORMAT,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_RATE,
+)
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .audio import LeadingTagStripper, wav_header
+from .audio import LeadingTagStripper, pcm_to_wav, wav_header
 from .chunking import Cost, SentenceSplitter
 from .const import DOMAIN
 from .dashscope import DashScopeClient, DashScopeError, ProtocolError, RealtimeSettings
@@ -53,6 +70,14 @@ from .voices import model_info
 MAX_IN_FLIGHT = 3
 # Requests started but not yet yielded in full: bounds the audio held back for ordering.
 MAX_AHEAD = 2 * MAX_IN_FLIGHT
+# Home Assistant's format when none is preferred.
+HA_DEFAULT_FORMAT = "mp3"
+# Options that make Home Assistant convert whatever extension it gets.
+_CONVERTED_OPTIONS = (
+    ATTR_PREFERRED_SAMPLE_RATE,
+    ATTR_PREFERRED_SAMPLE_CHANNELS,
+    ATTR_PREFERRED_SAMPLE_BYTES,
+)
 
 type Synthesize = Callable[[str], AsyncGenerator[bytes]]
 
@@ -86,8 +111,22 @@ async def _translated(
             raise to_ha_error(err, hass, entry) from err
 
 
+def kept_as_is(options: Mapping[str, Any], extension: str) -> bool:
+    """Whether Home Assistant keeps audio of ``extension`` verbatim as the finished file for
+    these (processed) options, i.e. runs no ffmpeg conversion on it.
+
+    Mirrors ``needs_conversion`` in Home Assistant's ``_async_generate_tts_audio``. It also
+    converts for ``preferred_bitrate``, which the entity does not claim, so Home Assistant
+    drops it before the entity sees the options: then this answers ``True`` for a converted
+    stream, which only costs latency (a finished WAV is converted just as well).
+    """
+    return options.get(ATTR_PREFERRED_FORMAT, HA_DEFAULT_FORMAT) == extension and all(
+        options.get(option) is None for option in _CONVERTED_OPTIONS
+    )
+
+
 class SpeechStream:
-    """One streamed synthesis for a plan and Home Assistant's options (``preferred_*``)."""
+    """One synthesis for a plan and Home Assistant's options (``preferred_*``)."""
 
     def __init__(
         self, client: DashScopeClient, plan: SpeechPlan, options: Mapping[str, Any]
@@ -97,13 +136,28 @@ class SpeechStream:
         self._plan = plan
         self.output: OutputFormat = plan.output_format(options)
         self._live = _live_plan(plan)
+        self._kept_as_is = kept_as_is(options, self.output.extension)
 
-    async def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
+    def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
 
-        Raises ``DashScopeError`` on any failure, ``ServiceValidationError`` when there is
-        no text at all; whatever ``message_gen`` raises propagates.
+        A WAV streams with the streaming header, except for text that was complete from the
+        start when Home Assistant keeps the bytes as the finished file: that WAV comes in one
+        piece with its real sizes once synthesis ends. Raises ``DashScopeError`` on any
+        failure, ``ServiceValidationError`` when there is no text at all; whatever
+        ``message_gen`` raises propagates.
         """
+        return self._speak(message_gen, finished_file=self._kept_as_is)
+
+    async def file(self, message: str) -> bytes:
+        """The whole audio of ``message``: a WAV with its real sizes, or MP3. Raises like
+        ``audio()``; nothing partial is ever returned."""
+        async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
+            return b"".join([chunk async for chunk in audio])
+
+    async def _speak(
+        self, message_gen: AsyncIterator[str], *, finished_file: bool
+    ) -> AsyncGenerator[bytes]:
         text = _TextSource(message_gen)
         if not await text.start():
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
@@ -117,19 +171,28 @@ class SpeechStream:
                 strip_tags=self.output.extension == "mp3",
             )
             source = pipeline.audio(text.deltas())
-        header = wav_header(self.output.sample_rate) if self.output.extension == "wav" else b""
+        wav = self.output.extension == "wav"
+        # Held back for one WAV with its real sizes (see the module's docstring).
+        held: list[bytes] | None = [] if wav and finished_file and text.complete else None
+        header = wav_header(self.output.sample_rate) if wav and held is None else b""
         sent = False
         try:
             async with aclosing(source):
                 async for chunk in source:
-                    if sent:
+                    if held is not None:
+                        held.append(chunk)
+                    elif sent:
                         yield chunk
                     else:
                         sent = True
                         yield header + chunk
         finally:
             text.close()
-        if not sent:
+        if held:
+            pcm = b"".join(held)
+            held.clear()
+            yield pcm_to_wav(pcm, self.output.sample_rate)
+        elif not sent:
             raise ProtocolError("the service sent no audio for the text")
 
     def _segment_synthesizer(self) -> Synthesize:
@@ -193,6 +256,11 @@ class SpeechStream:
                     raise failure
             finally:
                 await _cancel(writer, reader)
+
+
+async def _once(message: str) -> AsyncGenerator[str]:
+    """A whole message as Home Assistant passes it: a one-item stream."""
+    yield message
 
 
 def _live_plan(plan: SpeechPlan) -> SpeechPlan | None:

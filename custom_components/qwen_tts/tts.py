@@ -21,7 +21,6 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .audio import pcm_to_wav
 from .const import (
     ATTR_LANGUAGE_TYPE,
     CONF_INSTRUCTIONS,
@@ -42,11 +41,10 @@ from .dashscope import DashScopeError
 from .errors import to_ha_error
 from .runtime import QwenTTSConfigEntry
 from .speech import SpeechPlan, resolve_plan
-from .streaming import stream_tts_audio
-from .synthesis import synthesize
+from .streaming import SpeechStream, stream_tts_audio
 from .voices import SUPPORTED_LANGUAGES, is_account_voice_model, voices_for_language
 
-# Requests are bounded per text (see synthesis.py); calls need no extra limit.
+# Requests are bounded per text (see streaming.py); calls need no extra limit.
 PARALLEL_UPDATES = 0
 
 # Options that change the audio: the profile's values become HA's defaults (cache key).
@@ -141,25 +139,27 @@ class QwenTTSEntity(TextToSpeechEntity):
     async def async_get_tts_audio(
         self, message: str, language: str, options: dict[str, Any]
     ) -> TtsAudioType:
-        """Speak ``message``: WAV (with its real length) or MP3 from the service."""
+        """Speak ``message`` as one file: WAV with its real sizes, or MP3 from the service.
+
+        Home Assistant itself streams every message through ``async_stream_tts_audio``;
+        this runs the same pipeline and returns the whole audio.
+        """
         if not message.strip():
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
         plan = await self._async_plan(options, language)
-        output = plan.output_format(options)
+        stream = SpeechStream(self._entry.runtime_data.client, plan, options)
         LOGGER.debug(
             "Speaking %d characters with %s/%s (%s)",
             len(message),
             plan.model,
             plan.voice,
-            output,
+            stream.output,
         )
         try:
-            audio = await synthesize(self._entry.runtime_data.client, plan, message, output)
+            audio = await stream.file(message)
         except DashScopeError as err:
             raise to_ha_error(err, self.hass, self._entry) from err
-        if output.extension == "wav":
-            return "wav", pcm_to_wav(audio, output.sample_rate)
-        return "mp3", audio
+        return stream.output.extension, audio
 
     async def async_stream_tts_audio(self, request: TTSAudioRequest) -> TTSAudioResponse:
         """Speak text as it arrives: Assist's streamed reply, or a ``tts.speak`` message
