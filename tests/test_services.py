@@ -900,8 +900,9 @@ async def test_deleting_an_unknown_voice_is_refused_naming_it(
     emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, setup_integration, "delete_voice", voice="grandpa")
-    assert err.value.translation_key == "voice_unknown"
+    assert err.value.translation_key == "unknown_voice"
     assert err.value.translation_placeholders == {"voice": "grandpa"}
+    assert str(err.value).startswith("Unknown voice grandpa: ")
     assert _deletions(emulator) == []
     assert len(emulator.voices) == 1
 

@@ -284,7 +284,7 @@ async def _async_delete_voice(call: ServiceCall) -> None:
     if (voice := voices.find(wanted)) is None:
         await voices.async_refresh()  # created elsewhere since the last refresh?
         if (voice := voices.find(wanted)) is None:
-            raise _invalid("voice_unknown", voice=wanted)
+            raise _invalid("unknown_voice", voice=wanted)
     try:
         await entry.runtime_data.client.delete_voice(voice.voice)
     except DashScopeError as err:
