@@ -16,7 +16,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, service
 import probatio
 
@@ -26,7 +26,7 @@ from .dashscope.wav import WavFormatError, is_riff, pcm_to_wav, repair_wav
 from .errors import to_ha_error
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
-from .samples import async_prepare_sample, async_read_file, async_read_media
+from .samples import Sample, async_prepare_sample, async_read_file, async_read_media, refusal
 from .voices import CLONE_MODELS, DESIGN_MODELS
 
 SERVICE_CREATE_VOICE = "create_voice"
@@ -88,12 +88,6 @@ LIST_VOICES_SCHEMA = probatio.Schema(_ENTRY)
 DELETE_VOICE_SCHEMA = probatio.Schema({**_ENTRY, probatio.Required(ATTR_VOICE): cv.string})
 
 
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
-
-
 def _loaded_entry(call: ServiceCall) -> QwenTTSConfigEntry:
     """The account the call names; it must be a loaded Qwen TTS entry."""
     entry: QwenTTSConfigEntry = service.async_get_config_entry(
@@ -105,13 +99,13 @@ def _loaded_entry(call: ServiceCall) -> QwenTTSConfigEntry:
 def _voice_name(name: str) -> str:
     name = name.strip()
     if not _VOICE_NAME.fullmatch(name):
-        raise _invalid("invalid_voice_name", name=name)
+        raise refusal("invalid_voice_name", name=name)
     return name
 
 
 def _target_model(model: str, allowed: tuple[str, ...]) -> str:
     if model not in allowed:
-        raise _invalid("invalid_target_model", model=model, models=", ".join(allowed))
+        raise refusal("invalid_target_model", model=model, models=", ".join(allowed))
     return model
 
 
@@ -121,7 +115,7 @@ def _language(language: str | None) -> str | None:
         return None
     code = language.replace("_", "-").split("-", 1)[0].lower()
     if code not in VOICE_LANGUAGES:
-        raise _invalid("invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES))
+        raise refusal("invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES))
     return code
 
 
@@ -130,7 +124,7 @@ def _public_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
-        raise _invalid("invalid_url", url=url)
+        raise refusal("invalid_url", url=url)
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -138,7 +132,7 @@ def _public_url(url: str) -> str:
     else:
         private = not address.is_global
     if private:
-        raise _invalid("url_not_public", url=url)
+        raise refusal("url_not_public", url=url)
     return url.strip()
 
 
@@ -158,38 +152,21 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
     language = _language(call.data.get(ATTR_LANGUAGE))
     sources = [key for key in SAMPLE_SOURCES if call.data.get(key)]
     if len(sources) != 1:
-        raise _invalid("one_sample_source")
-    text = call.data.get(ATTR_TEXT) or None
+        raise refusal("one_sample_source")
     url: str | None = None
-    audio: bytes | None = None
-    mime_type: str | None = None
-    if ATTR_URL in sources:
+    sample: Sample | None = None
+    if sources == [ATTR_URL]:
         url = _public_url(call.data[ATTR_URL])
     else:
-        if ATTR_MEDIA in sources:
-            media = call.data[ATTR_MEDIA]
-            media_id = media if isinstance(media, str) else media["media_content_id"]
-            data = await async_read_media(call.hass, media_id)
-        else:
-            data = await async_read_file(call.hass, call.data[ATTR_FILE_PATH])
-        sample = await async_prepare_sample(call.hass, data)
-        audio, mime_type = sample.audio, sample.mime_type
-        LOGGER.debug(
-            "Uploading a %.1f s, %d Hz voice sample (from %s%s)",
-            sample.duration,
-            sample.sample_rate,
-            sample.source,
-            ", converted" if sample.converted else "",
-        )
-    client = entry.runtime_data.client
+        sample = await _async_read_sample(call)
     try:
-        voice = await client.create_cloned_voice(
+        voice = await entry.runtime_data.client.create_cloned_voice(
             name=name,
             target_model=target_model,
-            audio=audio,
-            mime_type=mime_type,
+            audio=sample.audio if sample else None,
+            mime_type=sample.mime_type if sample else None,
             url=url,
-            text=text,
+            text=call.data.get(ATTR_TEXT) or None,
             language=language,
         )
     except DashScopeError as err:
@@ -198,20 +175,38 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
     return _voice_response(voice, name)
 
 
+async def _async_read_sample(call: ServiceCall) -> Sample:
+    """Read the ``media`` or ``file_path`` recording, then check and fix it for upload."""
+    if media := call.data.get(ATTR_MEDIA):
+        media_id = media if isinstance(media, str) else media["media_content_id"]
+        data = await async_read_media(call.hass, media_id)
+    else:
+        data = await async_read_file(call.hass, call.data[ATTR_FILE_PATH])
+    sample = await async_prepare_sample(call.hass, data)
+    LOGGER.debug(
+        "Uploading a %.1f s, %d Hz voice sample (from %s%s)",
+        sample.duration,
+        sample.sample_rate,
+        sample.source,
+        ", converted" if sample.converted else "",
+    )
+    return sample
+
+
 async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
     """Design a voice from a description; keep its preview in the local media folder."""
     entry = _loaded_entry(call)
     name = _voice_name(call.data[ATTR_NAME])
     description = call.data[ATTR_DESCRIPTION].strip()
     if not 0 < len(description) <= MAX_DESCRIPTION_LENGTH:
-        raise _invalid(
+        raise refusal(
             "invalid_description",
             length=str(len(description)),
             max_length=str(MAX_DESCRIPTION_LENGTH),
         )
     preview_text = call.data[ATTR_PREVIEW_TEXT].strip()
     if not MIN_PREVIEW_TEXT_LENGTH <= len(preview_text) <= MAX_PREVIEW_TEXT_LENGTH:
-        raise _invalid(
+        raise refusal(
             "invalid_preview_text",
             length=str(len(preview_text)),
             min_length=str(MIN_PREVIEW_TEXT_LENGTH),
@@ -284,7 +279,7 @@ async def _async_delete_voice(call: ServiceCall) -> None:
     if (voice := voices.find(wanted)) is None:
         await voices.async_refresh()  # created elsewhere since the last refresh?
         if (voice := voices.find(wanted)) is None:
-            raise _invalid("unknown_voice", voice=wanted)
+            raise refusal("unknown_voice", voice=wanted)
     try:
         await entry.runtime_data.client.delete_voice(voice.voice)
     except DashScopeError as err:
@@ -297,7 +292,7 @@ def _preview_media_dir(hass: HomeAssistant) -> tuple[str, Path]:
     """The media folder previews go to: ``local`` (or the first one configured)."""
     media_dirs = hass.config.media_dirs
     if not media_dirs:
-        raise _invalid("no_media_folder")
+        raise refusal("no_media_folder")
     media_dir_id = "local" if "local" in media_dirs else next(iter(media_dirs))
     return media_dir_id, Path(media_dirs[media_dir_id])
 
