@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 import io
 import json
+import logging
 import struct
 from typing import Any
 
@@ -13,8 +15,8 @@ import aiohttp
 from mutagen.mp3 import MP3
 import pytest
 
-from .emulator import DashScopeEmulator, render_pcm
-from .emulator.audio import wav_bytes
+from .emulator import DashScopeEmulator, RecordedRequest, render_pcm
+from .emulator.audio import stream_chunks, wav_bytes
 
 SYNTHESIS = "/services/aigc/multimodal-generation/generation"
 CUSTOMIZATION = "/services/audio/tts/customization"
@@ -242,6 +244,47 @@ async def test_leading_riff_puts_a_wav_header_before_the_first_chunk(
     audio = _audio_of(_frames(body))
     assert audio[:4] == b"RIFF"
     assert audio[44:] == render_pcm(TEXT)
+
+
+async def _client_left(record: RecordedRequest) -> None:
+    """Wait until the emulator noticed that the client went away (fails after 5 s)."""
+    async with asyncio.timeout(5):
+        while not record.client_left:  # noqa: ASYNC110 - the record offers no event
+            await asyncio.sleep(0.01)
+
+
+async def test_a_client_leaving_an_sse_stream_early_is_noted_without_an_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator.chunk_interval = 0.01
+    headers = _auth(emulator) | {"X-DashScope-SSE": "enable"}
+    async with http.post(emulator.base_url + SYNTHESIS, json=_speak(), headers=headers) as resp:
+        await resp.content.readuntil(b"\r\n\r\n")
+        resp.close()
+    (record,) = emulator.requests_of("synthesis_stream")
+
+    await _client_left(record)
+
+    assert len(record.audio_times) < len(stream_chunks(render_pcm(TEXT), 24000, "pcm"))
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_a_client_leaving_a_realtime_session_early_is_noted_without_an_error(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator.chunk_interval = 0.01
+    url = f"{emulator.ws_url}?model=qwen3-tts-flash-realtime"
+    async with http.ws_connect(url, headers=_auth(emulator)) as ws:
+        await ws.receive_json()
+        await ws.send_json({"event_id": "e1", "type": "input_text_buffer.append", "text": TEXT})
+        await ws.send_json({"event_id": "e2", "type": "session.finish"})
+        while (await ws.receive_json())["type"] != "response.audio.delta":
+            pass
+    (record,) = emulator.requests_of("realtime")
+
+    await _client_left(record)
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 async def _realtime(

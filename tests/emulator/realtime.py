@@ -49,8 +49,8 @@ async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.S
     emu.sockets.add(socket)
     try:
         await RealtimeSession(emu, socket, record, model).run(failure)
-    except ConnectionError:
-        pass
+    except ConnectionError:  # the client went away mid-session: nothing more to send
+        record.client_left = True
     finally:
         emu.sockets.discard(socket)
         await socket.close()

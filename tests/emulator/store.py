@@ -61,6 +61,8 @@ class RecordedRequest:
     audio_times: list[float] = field(default_factory=list)
     # Realtime: the text of each response, in order.
     responses: list[str] = field(default_factory=list)
+    # The client went away (closed the connection or socket) before the answer was complete.
+    client_left: bool = False
 
     def audio_sent(self, at: float) -> None:
         """Note one audio chunk sent at loop time ``at``."""

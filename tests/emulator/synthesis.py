@@ -162,11 +162,26 @@ async def _stream(
     job: SynthesisJob,
     rid: str,
 ) -> web.StreamResponse:
-    newline = emu.sse_line_ending
     response = web.StreamResponse(
         status=200, headers={"Content-Type": SSE_CONTENT_TYPE, "Cache-Control": "no-cache"}
     )
-    await response.prepare(request)
+    try:
+        await response.prepare(request)
+        await _send_stream(emu, response, record, job, rid)
+    except ConnectionError:  # the client stopped reading: nothing more to send, no error
+        record.client_left = True
+    return response
+
+
+async def _send_stream(
+    emu: DashScopeEmulator,
+    response: web.StreamResponse,
+    record: RecordedRequest,
+    job: SynthesisJob,
+    rid: str,
+) -> None:
+    """The frames of one SSE stream: audio chunks, then the stop frame (or a fault)."""
+    newline = emu.sse_line_ending
     pcm = job.pcm()
     chunks = stream_chunks(pcm, job.sample_rate, job.audio_format, leading_riff=emu.leading_riff)
     audio_id = f"audio_{rid}"
@@ -217,7 +232,6 @@ async def _stream(
         await response.write(sse_frame(frame_id, payload, newline=newline))
         pacer.sent(chunk.seconds)
     await response.write_eof()
-    return response
 
 
 def _oss_error(status: int, code: str, message: str) -> web.Response:
