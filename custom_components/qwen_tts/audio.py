@@ -1,50 +1,23 @@
-"""WAV and MP3 packaging of the audio the TTS entity hands to Home Assistant."""
+"""WAV and MP3 packaging of the audio the TTS entity hands to Home Assistant.
+
+WAV headers come from the client's WAV helpers (``dashscope.wav``): the service speaks
+s16le mono, their default.
+"""
 
 from __future__ import annotations
 
-import struct
+from .dashscope.wav import STREAMING_SIZE, WAV_HEADER_SIZE, pcm_to_wav, wav_header
 
-SAMPLE_WIDTH = 2  # the service speaks s16le
-CHANNELS = 1  # mono
-# The size a WAV header carries while its length is not known yet (a live stream).
-STREAMING_SIZE = 0xFFFFFFFF
-WAV_HEADER_SIZE = 44
+__all__ = [
+    "STREAMING_SIZE",
+    "WAV_HEADER_SIZE",
+    "LeadingTagStripper",
+    "id3v2_length",
+    "pcm_to_wav",
+    "wav_header",
+]
+
 _ID3_HEADER_SIZE = 10
-
-
-def wav_header(sample_rate: int, data_size: int | None = None) -> bytes:
-    """A canonical 44-byte header for s16le mono PCM.
-
-    ``data_size`` ``None`` gives the streaming header (RIFF and data sizes 0xFFFFFFFF) for
-    audio whose length is not known yet; a finished file always carries its real size.
-    """
-    if data_size is None:
-        riff_size = data_size = STREAMING_SIZE
-    else:
-        riff_size = 36 + data_size
-    block_align = CHANNELS * SAMPLE_WIDTH
-    return struct.pack(
-        "<4sI4s4sIHHIIHH4sI",
-        b"RIFF",
-        riff_size,
-        b"WAVE",
-        b"fmt ",
-        16,
-        1,  # PCM
-        CHANNELS,
-        sample_rate,
-        sample_rate * block_align,
-        block_align,
-        SAMPLE_WIDTH * 8,
-        b"data",
-        data_size,
-    )
-
-
-def pcm_to_wav(pcm: bytes, sample_rate: int) -> bytes:
-    """A WAV file of s16le mono PCM, with its real sizes (a trailing half sample is dropped)."""
-    pcm = pcm[: len(pcm) - len(pcm) % (CHANNELS * SAMPLE_WIDTH)]
-    return wav_header(sample_rate, len(pcm)) + pcm
 
 
 def id3v2_length(data: bytes) -> int | None:

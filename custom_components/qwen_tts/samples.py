@@ -19,7 +19,6 @@ import math
 from pathlib import Path
 import re
 import shutil
-import struct
 import sys
 import tempfile
 
@@ -32,7 +31,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import DOMAIN, LOGGER
-from .dashscope.wav import is_riff, pcm_to_wav
+from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
 
 MIN_DURATION = 3.0  # seconds
 MAX_DURATION = 60.0  # seconds
@@ -49,8 +48,6 @@ DOWNLOAD_TIMEOUT = 120.0  # seconds
 
 WAV_MIME_TYPE = "audio/wav"
 
-_WAVE_FORMAT_PCM = 0x0001
-_WAVE_FORMAT_EXTENSIBLE = 0xFFFE
 # The "Input #0" stream line of ffmpeg's log: "Stream #0:0[0x1](und): Audio: aac (LC) ..., 16000 Hz".
 _FFMPEG_INPUT_RATE = re.compile(r"Stream #0:\d+\S*: Audio: [^\n]*?\b(\d+) Hz")
 
@@ -73,39 +70,6 @@ class Sample:
     duration: float
     source: AudioContainer
     converted: bool  # whether the audio bytes differ from the input
-
-
-@dataclass(frozen=True, slots=True)
-class WavInfo:
-    """What the header of a RIFF/WAVE file says, and where its samples are."""
-
-    format_tag: int
-    channels: int
-    sample_rate: int
-    bits_per_sample: int
-    block_align: int
-    data_offset: int
-    data_size: int  # bytes of whole frames actually present
-
-    @property
-    def pcm16(self) -> bool:
-        """Whether the samples are 16-bit integer PCM (readable without ffmpeg)."""
-        return (
-            self.format_tag == _WAVE_FORMAT_PCM
-            and self.bits_per_sample == 16
-            and self.block_align == 2 * self.channels
-        )
-
-    @property
-    def duration(self) -> float:
-        """Seconds of audio present."""
-        return self.data_size / self.block_align / self.sample_rate
-
-    @property
-    def keeps_its_rate(self) -> bool:
-        """Whether the sample is uploaded at its own rate, losslessly: 16-bit PCM at 24 to
-        48 kHz (60 s of it, made mono, always fits the upload limit)."""
-        return self.pcm16 and self.sample_rate <= MAX_KEPT_SAMPLE_RATE
 
 
 def refusal(key: str, **placeholders: str) -> ServiceValidationError:
@@ -147,55 +111,22 @@ def _is_mpeg_audio_frame(header: bytes) -> bool:
     )
 
 
-def parse_wav(data: bytes) -> WavInfo:
-    """Read the ``fmt `` and ``data`` chunks of a RIFF/WAVE file.
+def read_wav(data: bytes) -> WavLayout:
+    """Read the header of a RIFF/WAVE sample; refuse it when the header cannot be read.
 
     Size fields that claim more than the file holds (streamed or truncated WAVs) are
-    trusted only as far as the bytes go. Raises ``ServiceValidationError`` when the
-    header cannot be read.
+    trusted only as far as the bytes go (``WavLayout.audio_size``).
     """
-    if not is_riff(data):
-        raise _unreadable("not a RIFF/WAVE file")
-    pos = 12
-    fmt: tuple[int, int, int, int, int] | None = None
-    while pos + 8 <= len(data):
-        chunk_id = data[pos : pos + 4]
-        (size,) = struct.unpack_from("<I", data, pos + 4)
-        body = pos + 8
-        if chunk_id == b"fmt ":
-            fmt = _parse_fmt(data[body : body + size])
-        elif chunk_id == b"data":
-            if fmt is None:
-                raise _unreadable("the WAV data comes before its format")
-            format_tag, channels, sample_rate, block_align, bits = fmt
-            available = min(size, len(data) - body)
-            available -= available % block_align
-            return WavInfo(
-                format_tag=format_tag,
-                channels=channels,
-                sample_rate=sample_rate,
-                bits_per_sample=bits,
-                block_align=block_align,
-                data_offset=body,
-                data_size=available,
-            )
-        pos = body + size + (size & 1)  # chunks are word aligned
-    raise _unreadable("the WAV file has no audio data")
+    try:
+        return parse_wav(data)
+    except WavFormatError as err:
+        raise _unreadable(str(err)) from None
 
 
-def _parse_fmt(chunk: bytes) -> tuple[int, int, int, int, int]:
-    """(format tag, channels, sample rate, block align, bits) of a ``fmt `` chunk."""
-    if len(chunk) < 16:
-        raise _unreadable("the WAV format header is truncated")
-    format_tag, channels, sample_rate, _byte_rate, block_align, bits = struct.unpack_from(
-        "<HHIIHH", chunk
-    )
-    if format_tag == _WAVE_FORMAT_EXTENSIBLE and len(chunk) >= 26:
-        # The sub-format GUID begins with the plain format tag.
-        (format_tag,) = struct.unpack_from("<H", chunk, 24)
-    if not channels or not sample_rate or not block_align:
-        raise _unreadable("the WAV format header is invalid")
-    return format_tag, channels, sample_rate, block_align, bits
+def keeps_its_rate(layout: WavLayout) -> bool:
+    """Whether a WAV sample is uploaded at its own rate, losslessly: 16-bit PCM at 24 to
+    48 kHz (60 s of it, made mono, always fits the upload limit)."""
+    return layout.is_pcm16 and layout.sample_rate <= MAX_KEPT_SAMPLE_RATE
 
 
 def downmix_pcm16(pcm: bytes, channels: int) -> bytes:
@@ -247,17 +178,18 @@ def check_upload_size(audio: bytes) -> None:
         )
 
 
-def pcm16_sample(data: bytes, info: WavInfo, source: AudioContainer) -> Sample:
+def pcm16_sample(data: bytes, layout: WavLayout, source: AudioContainer) -> Sample:
     """A 16-bit PCM WAV as a canonical mono WAV at its own rate (blocking for a long
     multi-channel sample: run in the executor). Rate and duration are checked already."""
-    pcm = data[info.data_offset : info.data_offset + info.data_size]
-    audio = pcm_to_wav(downmix_pcm16(pcm, info.channels), info.sample_rate)
+    size = layout.audio_size(len(data))
+    pcm = data[layout.data_offset : layout.data_offset + size]
+    audio = pcm_to_wav(downmix_pcm16(pcm, layout.channels), layout.sample_rate)
     check_upload_size(audio)
     return Sample(
         audio=audio,
         mime_type=WAV_MIME_TYPE,
-        sample_rate=info.sample_rate,
-        duration=info.duration,
+        sample_rate=layout.sample_rate,
+        duration=size / layout.byte_rate,
         source=source,
         converted=audio != data,
     )
@@ -276,12 +208,12 @@ async def async_prepare_sample(hass: HomeAssistant, data: bytes) -> Sample:
     if container is None:
         raise _unreadable("not a WAV, MP3 or M4A file")
     if container is AudioContainer.WAV and is_riff(data):
-        info = parse_wav(data)
+        layout = read_wav(data)
         # The header tells: refuse without converting anything.
-        check_sample_rate(info.sample_rate)
-        check_duration(info.duration)
-        if info.keeps_its_rate:
-            return await hass.async_add_executor_job(pcm16_sample, data, info, AudioContainer.WAV)
+        check_sample_rate(layout.sample_rate)
+        check_duration(layout.duration(len(data)))
+        if keeps_its_rate(layout):
+            return await hass.async_add_executor_job(pcm16_sample, data, layout, AudioContainer.WAV)
     return await _async_convert(hass, data, container)
 
 
@@ -300,9 +232,9 @@ async def _async_convert(hass: HomeAssistant, data: bytes, container: AudioConta
     finally:
         await hass.async_add_executor_job(shutil.rmtree, workdir, True)
     check_sample_rate(sample_rate)
-    info = parse_wav(converted)
-    check_duration(info.duration)
-    return replace(pcm16_sample(converted, info, container), converted=True)
+    layout = read_wav(converted)
+    check_duration(layout.duration(len(converted)))
+    return replace(pcm16_sample(converted, layout, container), converted=True)
 
 
 async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> str:

@@ -36,7 +36,15 @@ from .models import (
     VoiceKind,
 )
 from .realtime import RealtimeSession
-from .wav import LeadingHeaderStripper, WavFormatError, pcm_to_wav, repair_wav
+from .wav import (
+    LeadingHeaderStripper,
+    WavFormatError,
+    WavLayout,
+    parse_wav,
+    pcm_to_wav,
+    repair_wav,
+    wav_header,
+)
 
 __all__ = [
     "CLONED_PREFIX",
@@ -68,10 +76,13 @@ __all__ = [
     "VoiceKind",
     "VoiceNotFoundError",
     "WavFormatError",
+    "WavLayout",
     "error_class_for",
     "friendly_name",
     "map_error",
     "map_error_body",
+    "parse_wav",
     "pcm_to_wav",
     "repair_wav",
+    "wav_header",
 ]

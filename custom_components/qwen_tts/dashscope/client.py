@@ -195,7 +195,7 @@ class DashScopeClient:
                 audio, layout = repair_wav(raw)
             except WavFormatError as err:
                 raise ProtocolError(f"unreadable WAV from the service: {err}") from None
-            sample_rate = layout.sample_rate or sample_rate
+            sample_rate = layout.sample_rate
             audio_format = "wav"
         elif _is_mp3(raw) or response_format == "mp3":
             audio, audio_format = raw, "mp3"
@@ -448,7 +448,7 @@ class DashScopeClient:
                 audio, layout = repair_wav(audio)
             except WavFormatError as err:
                 raise ProtocolError(f"unreadable preview WAV: {err}") from None
-            preview_rate = layout.sample_rate or preview_rate
+            preview_rate = layout.sample_rate
             preview_format = "wav"
         elif audio and preview_format in ("wav", "pcm") and not _is_mp3(audio):
             audio, preview_format = pcm_to_wav(audio, preview_rate), "wav"

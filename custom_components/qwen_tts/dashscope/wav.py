@@ -1,12 +1,23 @@
-"""RIFF/WAV helpers: repair the bogus size fields DashScope writes, strip a leading header."""
+"""RIFF/WAV: read a header, write one, repair DashScope's bogus sizes, strip a leading header."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 import struct
 
+WAVE_FORMAT_PCM = 0x0001
+WAVE_FORMAT_IEEE_FLOAT = 0x0003
+WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+# The size a header carries while the length of its audio is not known yet (a live stream).
+STREAMING_SIZE = 0xFFFFFFFF
+WAV_HEADER_SIZE = 44  # the canonical header ``wav_header`` writes
+
 _RIFF_HEADER = 12  # "RIFF" <size> "WAVE"
 _CHUNK_HEADER = 8  # <id> <size>
+_FMT_SIZE = 16  # the fields every ``fmt `` chunk has
+_SUBFORMAT_OFFSET = 24  # WAVE_FORMAT_EXTENSIBLE: the sub-format GUID begins with a format tag
+# Only ``data`` may be huge; any other chunk claiming more, and not all there, is corruption.
+_MAX_CHUNK_SIZE = 1 << 24
 
 
 class WavFormatError(ValueError):
@@ -15,14 +26,40 @@ class WavFormatError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class WavLayout:
-    """Where the audio of a WAV file starts, and what the ``fmt `` chunk says about it."""
+    """What a WAV header says about its samples, and where they are."""
 
+    format_tag: int  # for WAVE_FORMAT_EXTENSIBLE, the tag of its sub-format
+    channels: int
+    sample_rate: int
+    bits_per_sample: int
+    block_align: int  # bytes per frame (one sample of every channel)
     data_offset: int  # first byte of the sample data
     data_size_field: int  # offset of the data chunk's size field
-    sample_rate: int | None
-    channels: int | None
-    bits_per_sample: int | None
-    block_align: int | None
+    data_size: int  # what that field claims (DashScope and live streams write placeholders)
+
+    @property
+    def is_pcm16(self) -> bool:
+        """Whether the samples are 16-bit integer PCM (usable without a decoder)."""
+        return (
+            self.format_tag == WAVE_FORMAT_PCM
+            and self.bits_per_sample == 16
+            and self.block_align == 2 * self.channels
+        )
+
+    @property
+    def byte_rate(self) -> int:
+        """Bytes of sample data per second."""
+        return self.block_align * self.sample_rate
+
+    def audio_size(self, file_size: int) -> int:
+        """Bytes of whole frames in a file of ``file_size`` bytes: as far as the data
+        chunk's size field claims and the file goes."""
+        size = min(self.data_size, max(0, file_size - self.data_offset))
+        return size - size % self.block_align
+
+    def duration(self, file_size: int) -> float:
+        """Seconds of audio in a file of ``file_size`` bytes (see ``audio_size``)."""
+        return self.audio_size(file_size) / self.byte_rate
 
 
 def is_riff(data: bytes) -> bool:
@@ -31,10 +68,11 @@ def is_riff(data: bytes) -> bool:
 
 
 def find_data_chunk(data: bytes) -> WavLayout | None:
-    """Walk the chunks of a RIFF/WAVE prefix up to the ``data`` chunk.
+    """Read the chunks of a RIFF/WAVE file, or a prefix of one, up to the ``data`` chunk.
 
     Returns ``None`` when ``data`` is a valid but incomplete prefix (the ``data`` chunk header
-    has not arrived yet); raises ``WavFormatError`` when it is not a RIFF/WAVE file.
+    has not arrived yet); raises ``WavFormatError`` when it is not a RIFF/WAVE file or its
+    format cannot be read.
     """
     if len(data) < _RIFF_HEADER:
         if not (b"RIFF".startswith(data[:4]) and b"WAVE".startswith(data[8:12])):
@@ -43,31 +81,55 @@ def find_data_chunk(data: bytes) -> WavLayout | None:
     if not is_riff(data):
         raise WavFormatError("not a RIFF/WAVE header")
     pos = _RIFF_HEADER
-    sample_rate = channels = bits = block_align = None
-    while True:
-        if len(data) < pos + _CHUNK_HEADER:
-            return None
+    fmt: tuple[int, int, int, int, int] | None = None
+    while len(data) >= pos + _CHUNK_HEADER:
         chunk_id = data[pos : pos + 4]
         (size,) = struct.unpack_from("<I", data, pos + 4)
+        body = pos + _CHUNK_HEADER
         if chunk_id == b"data":
+            if fmt is None:
+                raise WavFormatError("the WAV data comes before its format")
+            format_tag, channels, sample_rate, block_align, bits = fmt
             return WavLayout(
-                data_offset=pos + _CHUNK_HEADER,
-                data_size_field=pos + 4,
-                sample_rate=sample_rate,
+                format_tag=format_tag,
                 channels=channels,
+                sample_rate=sample_rate,
                 bits_per_sample=bits,
                 block_align=block_align,
+                data_offset=body,
+                data_size_field=pos + 4,
+                data_size=size,
             )
-        body = pos + _CHUNK_HEADER
-        if chunk_id == b"fmt ":
-            if len(data) < body + 16:
-                return None
-            _tag, channels, sample_rate, _byte_rate, block_align, bits = struct.unpack_from(
-                "<HHIIHH", data, body
-            )
-        pos = body + size + (size & 1)  # chunks are word aligned
-        if size > 1 << 24:  # only "data" may be huge; any other bogus size is corruption
+        if size > _MAX_CHUNK_SIZE and len(data) < body + size:
             raise WavFormatError(f"implausible {chunk_id!r} chunk size {size}")
+        if chunk_id == b"fmt ":
+            if len(data) < body + size:
+                return None
+            fmt = _parse_fmt(data[body : body + size])
+        pos = body + size + (size & 1)  # chunks are word aligned
+    return None
+
+
+def _parse_fmt(chunk: bytes) -> tuple[int, int, int, int, int]:
+    """(format tag, channels, sample rate, block align, bits) of a ``fmt `` chunk's body."""
+    if len(chunk) < _FMT_SIZE:
+        raise WavFormatError("the WAV format header is truncated")
+    format_tag, channels, sample_rate, _byte_rate, block_align, bits = struct.unpack_from(
+        "<HHIIHH", chunk
+    )
+    if format_tag == WAVE_FORMAT_EXTENSIBLE and len(chunk) >= _SUBFORMAT_OFFSET + 2:
+        (format_tag,) = struct.unpack_from("<H", chunk, _SUBFORMAT_OFFSET)
+    if not channels or not sample_rate or not block_align:
+        raise WavFormatError("the WAV format header is invalid")
+    return format_tag, channels, sample_rate, block_align, bits
+
+
+def parse_wav(data: bytes) -> WavLayout:
+    """The layout of a whole WAV file; raises ``WavFormatError`` when there is none."""
+    layout = find_data_chunk(data)
+    if layout is None:
+        raise WavFormatError("the WAV file has no audio data")
+    return layout
 
 
 def repair_wav(data: bytes) -> tuple[bytes, WavLayout]:
@@ -77,12 +139,9 @@ def repair_wav(data: bytes) -> tuple[bytes, WavLayout]:
     and Home Assistant's ffmpeg pipeline mistrust. The sample data are assumed to run to the
     end of the file; a trailing partial sample frame is dropped.
     """
-    layout = find_data_chunk(data)
-    if layout is None:
-        raise WavFormatError("WAV header without a data chunk")
+    layout = parse_wav(data)
     audio_size = len(data) - layout.data_offset
-    if layout.block_align:
-        audio_size -= audio_size % layout.block_align
+    audio_size -= audio_size % layout.block_align
     end = layout.data_offset + audio_size
     fixed = bytearray(data[:end])
     struct.pack_into("<I", fixed, 4, end - 8)
@@ -90,26 +149,42 @@ def repair_wav(data: bytes) -> tuple[bytes, WavLayout]:
     return bytes(fixed), layout
 
 
-def pcm_to_wav(pcm: bytes, sample_rate: int, *, channels: int = 1, sample_width: int = 2) -> bytes:
-    """Wrap raw little-endian PCM in a canonical 44-byte WAV header."""
+def wav_header(
+    sample_rate: int, data_size: int | None = None, *, channels: int = 1, sample_width: int = 2
+) -> bytes:
+    """A canonical 44-byte header for little-endian integer PCM (s16le mono by default).
+
+    ``data_size`` ``None`` gives the streaming header (RIFF and data sizes 0xFFFFFFFF) for
+    audio whose length is not known yet; a finished file always carries its real size.
+    """
+    if data_size is None:
+        riff_size = data_size = STREAMING_SIZE
+    else:
+        riff_size = WAV_HEADER_SIZE - 8 + data_size
     block_align = channels * sample_width
-    pcm = pcm[: len(pcm) - len(pcm) % block_align]
-    header = struct.pack(
+    return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF",
-        36 + len(pcm),
+        riff_size,
         b"WAVE",
         b"fmt ",
-        16,
-        1,
+        _FMT_SIZE,
+        WAVE_FORMAT_PCM,
         channels,
         sample_rate,
         sample_rate * block_align,
         block_align,
         sample_width * 8,
         b"data",
-        len(pcm),
+        data_size,
     )
+
+
+def pcm_to_wav(pcm: bytes, sample_rate: int, *, channels: int = 1, sample_width: int = 2) -> bytes:
+    """A WAV file of raw little-endian PCM with its real sizes (a trailing partial frame is
+    dropped)."""
+    pcm = pcm[: len(pcm) - len(pcm) % (channels * sample_width)]
+    header = wav_header(sample_rate, len(pcm), channels=channels, sample_width=sample_width)
     return header + pcm
 
 
@@ -144,8 +219,3 @@ class LeadingHeaderStripper:
         self._done = True
         self._buffer = b""
         return data[layout.data_offset :]
-
-    @property
-    def pending(self) -> bool:
-        """Whether an incomplete header is held back (no audio has been released yet)."""
-        return bool(self._buffer)
