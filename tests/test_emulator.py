@@ -246,6 +246,56 @@ async def test_leading_riff_puts_a_wav_header_before_the_first_chunk(
     assert audio[44:] == render_pcm(TEXT)
 
 
+async def test_empty_audio_makes_an_sse_stream_only_its_stop_frame(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    status, body = await _post(http, emulator, SYNTHESIS, _speak(), sse=True)
+    (frame,) = _frames(body)
+    final = json.loads(frame["data"])
+    assert (status, frame["event"]) == (200, "result")
+    assert final["output"]["finish_reason"] == "stop"
+    assert final["output"]["audio"]["data"] == ""
+    assert final["usage"]["characters"] == len(TEXT)
+    async with http.get(final["output"]["audio"]["url"]) as resp:
+        assert await resp.read() == wav_bytes(b"", 24000, bogus=True)
+    (record,) = emulator.requests_of("synthesis_stream")
+    assert record.audio_times == []
+
+
+async def test_empty_audio_links_a_wav_without_samples_or_an_empty_mp3(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    files = []
+    for audio_format in ("wav", "mp3"):
+        status, raw = await _post(http, emulator, SYNTHESIS, _speak(response_format=audio_format))
+        assert status == 200
+        async with http.get(json.loads(raw)["output"]["audio"]["url"]) as resp:
+            files.append(await resp.read())
+    assert files == [wav_bytes(b"", 24000, bogus=True), b""]
+
+
+async def test_empty_audio_makes_realtime_responses_without_deltas(
+    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    events = await _realtime(
+        http,
+        emulator,
+        [
+            {"type": "input_text_buffer.append", "text": TEXT},
+            {"type": "session.finish"},
+        ],
+    )
+    types = [e["type"] for e in events]
+    assert types.count("response.created") == types.count("response.done") == 1
+    assert "response.audio.delta" not in types
+    assert types[-1] == "session.finished"
+    (record,) = emulator.requests_of("realtime")
+    assert record.responses == [TEXT]
+
+
 async def _client_left(record: RecordedRequest) -> None:
     """Wait until the emulator noticed that the client went away (fails after 5 s)."""
     async with asyncio.timeout(5):

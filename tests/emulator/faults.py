@@ -72,6 +72,9 @@ class FaultKnobs:
       socket closes without ``session.finished``.
     - ``ws_error_after_append = (code, message)``: the first ``input_text_buffer.append`` of a
       session is answered with an ``error`` event, then the socket closes.
+    - ``empty_audio``: every synthesis succeeds with zero audio bytes: an SSE stream sends only
+      its stop frame, a realtime response has no ``response.audio.delta``, a non-streaming
+      answer links a WAV without samples (an empty file for MP3).
     """
 
     sse_error_after: int | None
@@ -81,6 +84,7 @@ class FaultKnobs:
     leading_riff: bool
     ws_close_before_finish: bool
     ws_error_after_append: tuple[str, str] | None
+    empty_audio: bool
 
     def __init__(self) -> None:
         """No faults."""
@@ -97,6 +101,7 @@ class FaultKnobs:
         self.leading_riff = False
         self.ws_close_before_finish = False
         self.ws_error_after_append = None
+        self.empty_audio = False
 
     def fail_next(
         self,

@@ -260,7 +260,8 @@ class RealtimeSession:
         )
         await self._send("response.content_part.added", **where, content_index=0, part=part)
         pacer = Pacer(self._emu, self._record)
-        for chunk in stream_chunks(render_pcm(text, rate), rate, audio_format, id3=False):
+        pcm = b"" if self._emu.empty_audio else render_pcm(text, rate)
+        for chunk in stream_chunks(pcm, rate, audio_format, id3=False) if pcm else []:
             await pacer.wait_turn()
             delta = base64.b64encode(chunk.data).decode()
             await self._send("response.audio.delta", **where, content_index=0, delta=delta)

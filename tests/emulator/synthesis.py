@@ -107,9 +107,10 @@ def parse_job(body: dict[str, Any] | None, account: Mapping[str, Any]) -> Synthe
 
 
 def _audio_file(job: SynthesisJob, pcm: bytes) -> tuple[bytes, str]:
-    """The file behind ``output.audio.url``: MP3 when asked, else WAV with bogus sizes."""
+    """The file behind ``output.audio.url``: MP3 when asked (empty without audio), else WAV
+    with bogus sizes."""
     if job.audio_format == "mp3":
-        return encode_mp3(pcm, job.sample_rate), "mp3"
+        return (encode_mp3(pcm, job.sample_rate) if pcm else b""), "mp3"
     return wav_bytes(pcm, job.sample_rate, bogus=True), "wav"
 
 
@@ -136,7 +137,7 @@ async def handle_synthesis(emu: DashScopeEmulator, request: web.Request) -> web.
         return emu.error_response(err.status, err.code, err.message, rid, sse=stream)
     if stream:
         return await _stream(emu, request, record, job, rid)
-    pcm = job.pcm()
+    pcm = b"" if emu.empty_audio else job.pcm()
     await generation_delay(emu, pcm_seconds(pcm, job.sample_rate))
     data, extension = _audio_file(job, pcm)
     url = emu.publish(data, extension)
@@ -182,8 +183,12 @@ async def _send_stream(
 ) -> None:
     """The frames of one SSE stream: audio chunks, then the stop frame (or a fault)."""
     newline = emu.sse_line_ending
-    pcm = job.pcm()
-    chunks = stream_chunks(pcm, job.sample_rate, job.audio_format, leading_riff=emu.leading_riff)
+    pcm = b"" if emu.empty_audio else job.pcm()
+    chunks = (
+        stream_chunks(pcm, job.sample_rate, job.audio_format, leading_riff=emu.leading_riff)
+        if pcm
+        else []
+    )
     audio_id = f"audio_{rid}"
     pacer = Pacer(emu, record)
     frame_id = 0
