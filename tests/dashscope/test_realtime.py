@@ -140,6 +140,26 @@ async def test_an_error_event_with_another_code_raises_its_class(
     assert caught.value.message == "boom"
 
 
+async def test_a_session_finished_without_any_audio_raises_protocol_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    with pytest.raises(ProtocolError) as caught:
+        await _speak(client, SETTINGS, "Hello there.")
+    assert "without any audio" in caught.value.message
+    (record,) = emulator.requests_of("realtime")
+    assert record.responses == ["Hello there."]
+
+
+async def test_a_session_given_no_text_finishes_quietly(client: DashScopeClient) -> None:
+    async with client.realtime_session(SETTINGS) as session:
+        await session.append("  ")
+        await session.finish()
+        audio = [chunk async for chunk in session.audio()]
+    assert audio == []
+    assert session.finished
+
+
 async def test_a_socket_closed_before_session_finished_raises(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:

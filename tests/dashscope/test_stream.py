@@ -116,6 +116,30 @@ async def test_a_stream_cut_before_the_stop_frame_raises_protocol_error(
     assert len(received) == 3
 
 
+async def test_a_stream_finished_without_any_audio_raises_protocol_error(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    received: list[bytes] = []
+    with pytest.raises(ProtocolError) as caught:
+        await _collect(client, into=received)
+    assert received == []
+    assert caught.value.request_id
+    assert "without any audio" in caught.value.message
+
+
+async def test_a_stream_of_only_a_wav_header_is_a_stream_without_audio(
+    http: aiohttp.ClientSession,
+) -> None:
+    header = (
+        b"RIFF" + struct.pack("<I", 0x7FFFFFFF) + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, 24000, 48000, 2, 16)
+        + b"data" + struct.pack("<I", 0x7FFFFFDB)
+    )  # fmt: skip
+    with pytest.raises(ProtocolError):
+        await _scripted(http, [_audio_frame(1, header), STOP])
+
+
 async def test_a_refused_stream_raises_the_mapped_error(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import struct
+from typing import Literal
 import wave
 
 import aiohttp
@@ -197,3 +198,32 @@ async def test_an_answer_without_audio_raises_protocol_error(
     finally:
         await server.stop()
     assert caught.value.request_id == "r2"
+
+
+@pytest.mark.parametrize("response_format", ["pcm", "mp3"])
+async def test_a_success_without_any_audio_raises_protocol_error(
+    client: DashScopeClient, emulator: DashScopeEmulator, response_format: Literal["pcm", "mp3"]
+) -> None:
+    emulator.empty_audio = True
+    with pytest.raises(ProtocolError):
+        await client.synthesize(
+            SynthesisRequest(
+                model="qwen3-tts-flash",
+                text=TEXT,
+                voice="Cherry",
+                response_format=response_format,
+            )
+        )
+    assert len(emulator.requests_of("download")) == 1
+
+
+async def test_a_wav_without_samples_names_the_request(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+    with pytest.raises(ProtocolError) as caught:
+        await client.synthesize(
+            SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+        )
+    assert caught.value.request_id
+    assert "no samples" in caught.value.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -45,7 +46,14 @@ from .models import (
 )
 from .realtime import RealtimeSession
 from .sse import SSEFrame, SSEParser
-from .wav import LeadingHeaderStripper, WavFormatError, is_riff, pcm_to_wav, repair_wav
+from .wav import (
+    WAV_HEADER_SIZE,
+    LeadingHeaderStripper,
+    WavFormatError,
+    is_riff,
+    pcm_to_wav,
+    repair_wav,
+)
 
 LIST_PAGE_SIZE = 100
 _MAX_PAGES = 1000
@@ -75,6 +83,16 @@ def _synthesis_payload(request: SynthesisRequest, response_format: str) -> JsonO
         },
         "parameters": {k: v for k, v in parameters.items() if v is not None},
     }
+
+
+async def _sse_frames(resp: aiohttp.ClientResponse) -> AsyncGenerator[SSEFrame]:
+    """The frames of an event stream as they arrive (a last one without its blank line too)."""
+    parser = SSEParser()
+    async for chunk in resp.content.iter_any():
+        for frame in parser.feed(chunk):
+            yield frame
+    if (last := parser.close()) is not None:
+        yield last
 
 
 def _is_mp3(data: bytes) -> bool:
@@ -167,7 +185,8 @@ class DashScopeClient:
         """Non-streaming synthesis: POST, download ``output.audio.url`` without auth, fix RIFF.
 
         ``response_format`` ``pcm`` (the default) and ``wav`` both give a WAV file; ``mp3``
-        gives MP3 bytes. The WAV header is rewritten with the file's real sizes.
+        gives MP3 bytes. The WAV header is rewritten with the file's real sizes. Audio
+        without any sample raises ``ProtocolError``.
         """
         response_format = "mp3" if request.response_format == "mp3" else "wav"
         data = await self._post_json(
@@ -197,10 +216,14 @@ class DashScopeClient:
                 raise ProtocolError(f"unreadable WAV from the service: {err}") from None
             sample_rate = layout.sample_rate
             audio_format = "wav"
+            samples = len(audio) - layout.data_offset
         elif _is_mp3(raw) or response_format == "mp3":
-            audio, audio_format = raw, "mp3"
+            audio, audio_format, samples = raw, "mp3", len(raw)
         else:  # headerless PCM
             audio, audio_format = pcm_to_wav(raw, sample_rate), "wav"
+            samples = len(audio) - WAV_HEADER_SIZE
+        if not samples:
+            raise ProtocolError("the synthesized audio holds no samples", request_id=request_id)
         return SynthesisResult(
             audio=audio,
             audio_format=audio_format,
@@ -210,8 +233,9 @@ class DashScopeClient:
         )
 
     async def stream_synthesis(self, request: SynthesisRequest) -> AsyncGenerator[bytes]:
-        """SSE synthesis: yield PCM (or MP3) bytes as frames arrive; raise on any error frame
-        or when the stream ends without ``finish_reason: "stop"``.
+        """SSE synthesis: yield PCM (or MP3) bytes as frames arrive; raise on any error frame,
+        when the stream ends without ``finish_reason: "stop"``, and when it finishes without
+        any audio (``ProtocolError``).
 
         A RIFF header in front of the first audio is removed, so ``pcm``/``wav`` requests
         yield bare s16le mono PCM at ``request.sample_rate``. Close the generator
@@ -243,33 +267,31 @@ class DashScopeClient:
                         if as_str(data.get("code"))
                         else ProtocolError(f"{what}: the service did not open an event stream")
                     )
-                parser = SSEParser()
-                finished = False
+                finished = heard = False
+                request_id: str | None = None
                 try:
-                    async for chunk in resp.content.iter_any():
-                        for frame in parser.feed(chunk):
-                            audio, finished = self._sse_frame(frame, resp.status)
+                    async with aclosing(_sse_frames(resp)) as frames:
+                        async for frame in frames:
+                            audio, finished, request_id = self._sse_frame(frame, resp.status)
                             if stripper is not None and audio:
                                 audio = stripper.feed(audio)
                             if audio:
+                                heard = True
                                 yield audio
                             if finished:
-                                return
-                    last = parser.close()
-                    if last is not None:
-                        audio, finished = self._sse_frame(last, resp.status)
-                        if stripper is not None and audio:
-                            audio = stripper.feed(audio)
-                        if audio:
-                            yield audio
+                                break
                 finally:
                     if not finished:
                         resp.close()  # stopped early or failed: drop the connection now
         if not finished:
             raise ProtocolError(f"{what}: the stream ended before the final frame")
+        if not heard:
+            raise ProtocolError(
+                f"{what}: the stream finished without any audio", request_id=request_id
+            )
 
-    def _sse_frame(self, frame: SSEFrame, http_status: int) -> tuple[bytes, bool]:
-        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame)."""
+    def _sse_frame(self, frame: SSEFrame, http_status: int) -> tuple[bytes, bool, str | None]:
+        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame, request id)."""
         if not frame.data.strip():
             if frame.is_error:
                 raise map_error_body(
@@ -277,7 +299,7 @@ class DashScopeClient:
                     status=frame.status or http_status,
                     secret=self._api_key,
                 )
-            return b"", False
+            return b"", False, None
         data = parse_json_object(frame.data, "streaming synthesis")
         if frame.is_error or as_str(data.get("code")):
             status = frame.status if frame.status and frame.status >= 400 else None
@@ -285,15 +307,13 @@ class DashScopeClient:
         output = as_object(data.get("output"))
         encoded = as_str(as_object(output.get("audio")).get("data"))
         audio = self._b64(encoded, "streaming synthesis") if encoded else b""
+        request_id = as_str(data.get("request_id"))
         reason = output.get("finish_reason")
-        if reason == "stop":
-            return audio, True
-        if reason not in _NOT_FINISHED:
+        if reason not in (*_NOT_FINISHED, "stop"):
             raise ProtocolError(
-                f"the stream finished with reason {reason!r}",
-                request_id=as_str(data.get("request_id")),
+                f"the stream finished with reason {reason!r}", request_id=request_id
             )
-        return audio, False
+        return audio, reason == "stop", request_id
 
     @staticmethod
     def _b64(encoded: str, what: str) -> bytes:

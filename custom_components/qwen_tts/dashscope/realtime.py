@@ -89,6 +89,8 @@ class RealtimeSession:
         self._last_tx = 0.0
         self._iterating = False
         self._finished = False
+        self._text_sent = False  # text that should be spoken
+        self._heard = False  # audio arrived
         self.session_id: str | None = None
         """The service's id of this session (from ``session.created``)."""
         self.responses = 0
@@ -280,7 +282,8 @@ class RealtimeSession:
                 continue  # re-check: a send may have moved the deadline
 
     async def audio(self) -> AsyncGenerator[bytes]:
-        """Yield audio deltas until ``session.finished``; raise on ``error`` or early close.
+        """Yield audio deltas until ``session.finished``; raise on ``error`` or early close,
+        and when a session given text to speak finishes without any audio.
 
         Audio of every response of the session is yielded in arrival order. Returns at once
         if the session already finished.
@@ -310,9 +313,14 @@ class RealtimeSession:
                             raise ProtocolError(
                                 "realtime: an audio delta that is not base64"
                             ) from None
+                        self._heard = True
                         yield chunk
                 elif event_type == "session.finished":
                     self._finished = True
+                    if self._text_sent and not self._heard:
+                        raise ProtocolError(
+                            f"realtime: session {self.session_id or '-'} finished without any audio"
+                        )
                 elif event_type == "error":
                     raise self._error_event(item)
                 elif event_type == "response.done":
@@ -345,6 +353,7 @@ class RealtimeSession:
     async def append(self, text: str) -> None:
         """Send ``input_text_buffer.append``."""
         await self._send({"type": "input_text_buffer.append", "text": text})
+        self._text_sent = self._text_sent or bool(text.strip())
 
     async def commit(self) -> None:
         """Send ``input_text_buffer.commit``."""

@@ -1,0 +1,160 @@
+"""A synthesis that succeeds without any audio is an error, never a silent file, and nothing
+of it is cached: through tts.speak, the media source, and Assist's streamed text."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components import media_source, tts
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.qwen_tts.const import DEFAULT_PROFILE
+
+from .emulator import DashScopeEmulator, render_pcm
+from .tts_helpers import FFMPEG, decode, gather_until_failure
+
+ENTITY_ID = "tts.qwen_tts_speech"
+MESSAGE = "Hello there. The washing machine is done."
+WAV = {"preferred_format": "wav"}
+REALTIME_PROFILE = {**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}
+
+
+@pytest.fixture(autouse=True)
+async def tts_stack(hass: HomeAssistant, tmp_path: Path) -> AsyncIterator[None]:
+    """Home Assistant's ffmpeg (a binary from PyPI: CI has none) and a TTS cache per test."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
+        yield
+
+
+async def _media_audio(hass: HomeAssistant, options: dict[str, Any]) -> tuple[str, bytes]:
+    """The audio of MESSAGE fetched through its media source id (raises what the entity
+    raised)."""
+    media_id = tts.generate_media_source_id(hass, MESSAGE, ENTITY_ID, "en", options)
+    return await tts.async_get_media_source_audio(hass, media_id)
+
+
+async def _media_error(hass: HomeAssistant, options: dict[str, Any]) -> HomeAssistantError:
+    with pytest.raises(HomeAssistantError) as caught:
+        await _media_audio(hass, options)
+    await hass.async_block_till_done()
+    return caught.value
+
+
+def _cached_files(cache_dir: Path) -> list[Path]:
+    return [path for path in cache_dir.iterdir() if path.is_file()]
+
+
+@pytest.mark.parametrize("options", [WAV, {}], ids=["wav", "mp3"])
+async def test_a_message_without_audio_fails_and_nothing_is_cached(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    tmp_path: Path,
+    options: dict[str, Any],
+) -> None:
+    emulator.empty_audio = True
+
+    err = await _media_error(hass, options)
+
+    assert err.translation_key == "incomplete_audio"
+    assert "stopped before the audio was complete" in str(err)
+    assert _cached_files(tmp_path) == []
+
+    emulator.empty_audio = False
+    extension, audio = await _media_audio(hass, options)
+    await hass.async_block_till_done()
+
+    assert extension == ("wav" if options else "mp3")
+    assert len(await decode(audio)) > 0
+    assert len(emulator.requests_of("synthesis_stream")) == 2
+    assert len(_cached_files(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("profile_data", [REALTIME_PROFILE])
+async def test_a_realtime_session_without_audio_fails_and_nothing_is_cached(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    emulator.empty_audio = True
+
+    err = await _media_error(hass, WAV)
+
+    assert err.translation_key == "incomplete_audio"
+    emulator.empty_audio = False
+    _, audio = await _media_audio(hass, WAV)
+    assert render_pcm(MESSAGE) in audio
+    assert len(emulator.requests_of("realtime")) == 2
+
+
+async def test_streamed_text_without_audio_fails_the_stream(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Assist's reply goes to one realtime session; a session that ends silent is an error."""
+
+    async def reply() -> AsyncGenerator[str]:
+        for word in MESSAGE.split(" "):
+            await asyncio.sleep(0)  # still being written
+            yield word + " "
+
+    emulator.empty_audio = True
+    stream = tts.async_create_stream(hass, ENTITY_ID, "en-US", WAV)
+    stream.async_set_message_stream(reply())
+    received: list[bytes] = []
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await gather_until_failure(stream.async_stream_result(), received)
+
+    assert caught.value.translation_key == "incomplete_audio"
+    assert received == []
+    (session,) = emulator.requests_of("realtime")
+    assert "".join(session.responses).strip() == MESSAGE
+
+
+async def test_tts_speak_without_audio_serves_an_error_not_a_silent_file(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    plays = async_mock_service(hass, "media_player", "play_media")
+    emulator.empty_audio = True
+
+    async def speak() -> tuple[int, bytes]:
+        await hass.services.async_call(
+            "tts",
+            "speak",
+            {
+                "entity_id": ENTITY_ID,
+                "media_player_entity_id": "media_player.kitchen",
+                "message": MESSAGE,
+                "options": WAV,
+            },
+            blocking=True,
+        )
+        media = await media_source.async_resolve_media(
+            hass, plays[-1].data["media_content_id"], None
+        )
+        response = await (await hass_client()).get(media.url)
+        return response.status, await response.read()
+
+    status, _ = await speak()
+
+    assert status == 500
+    assert "DashScope stopped before the audio was complete" in caplog.text
+
+    emulator.empty_audio = False
+    status, body = await speak()
+
+    assert status == 200
+    assert len(await decode(body)) > 0
+    assert len(emulator.requests_of("synthesis_stream")) == 2
