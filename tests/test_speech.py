@@ -291,21 +291,48 @@ def test_the_plan_builds_the_realtime_session_settings() -> None:
 @pytest.mark.parametrize(
     ("options", "output"),
     [
-        ({}, OutputFormat("mp3", "mp3", 24000)),
-        ({"preferred_format": "mp3"}, OutputFormat("mp3", "mp3", 24000)),
-        ({"preferred_format": "wav"}, OutputFormat("wav", "pcm", 24000)),
+        ({}, OutputFormat("mp3", "mp3", 24000, plain=True)),
+        ({"preferred_format": "mp3"}, OutputFormat("mp3", "mp3", 24000, plain=True)),
+        ({"preferred_format": "wav"}, OutputFormat("wav", "pcm", 24000, plain=True)),
+        ({"preferred_format": "flac"}, OutputFormat("wav", "pcm", 24000)),
+        # A shape the service renders: exactly that, whatever Home Assistant then does.
         (
             {"preferred_format": "wav", "preferred_sample_rate": "16000"},
             OutputFormat("wav", "pcm", 16000),
         ),
-        # Home Assistant runs ffmpeg for these anyway: give it lossless PCM to encode once.
+        (
+            {
+                "preferred_format": "wav",
+                "preferred_sample_rate": 16000,
+                "preferred_sample_channels": 1,
+                "preferred_sample_bytes": 2,
+            },
+            OutputFormat("wav", "pcm", 16000),
+        ),
+        # Another format: lossless PCM for Home Assistant's ffmpeg to encode once.
         ({"preferred_sample_rate": 48000}, OutputFormat("wav", "pcm", 48000)),
         ({"preferred_sample_channels": 2}, OutputFormat("wav", "pcm", 24000)),
         (
-            {"preferred_format": "wav", "preferred_sample_rate": 22050},
+            {"preferred_format": "flac", "preferred_sample_rate": 44100},
             OutputFormat("wav", "pcm", 24000),
         ),
-        ({"preferred_format": "flac"}, OutputFormat("wav", "pcm", 24000)),
+        # A WAV of a shape the service cannot render: not a WAV, so Home Assistant converts.
+        (
+            {"preferred_format": "wav", "preferred_sample_rate": 22050},
+            OutputFormat("mp3", "mp3", 24000),
+        ),
+        (
+            {
+                "preferred_format": "wav",
+                "preferred_sample_rate": 48000,
+                "preferred_sample_channels": 2,
+            },
+            OutputFormat("mp3", "mp3", 48000),
+        ),
+        (
+            {"preferred_format": "wav", "preferred_sample_bytes": 4},
+            OutputFormat("mp3", "mp3", 24000),
+        ),
     ],
 )
 def test_the_output_follows_home_assistants_preferences(
@@ -317,6 +344,10 @@ def test_the_output_follows_home_assistants_preferences(
 def test_the_qwen_tts_family_always_gives_pcm_at_24_khz() -> None:
     result = plan(profile={"model": "qwen-tts", "voice": "Cherry"})
 
+    assert result.output_format({}) == OutputFormat("wav", "pcm", 24000)
+    assert result.output_format({"preferred_format": "wav"}) == OutputFormat(
+        "wav", "pcm", 24000, plain=True
+    )
     assert result.output_format({"preferred_sample_rate": 16000}) == OutputFormat(
         "wav", "pcm", 24000
     )

@@ -199,6 +199,22 @@ async def test_supported_options_include_every_call_option_and_the_preferred_for
     }
 
 
+@pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
+async def test_a_profile_on_a_model_with_one_output_leaves_the_sample_shape_to_home_assistant(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """``qwen-tts`` only speaks 24 kHz PCM: claiming a sample rate would make Home Assistant
+    (2026.11) pass 24 kHz audio on to a player that asked for another rate."""
+    options = set(entity(hass).supported_options or [])
+
+    assert "preferred_format" in options
+    assert not options & {
+        "preferred_sample_rate",
+        "preferred_sample_channels",
+        "preferred_sample_bytes",
+    }
+
+
 @pytest.mark.parametrize(
     "profile_data",
     [
@@ -507,6 +523,20 @@ async def test_a_satellite_format_is_rendered_by_the_service_at_16_khz(
     assert request.body["parameters"]["response_format"] == "pcm"
     # Home Assistant passes it through ffmpeg; the samples are the service's own.
     assert await decode(served.body, 16000) == render_pcm(HELLO, 16000)
+
+
+async def test_a_wav_at_a_rate_the_service_lacks_is_converted_by_home_assistant(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    """22.05 kHz is no rate of the service: the entity hands Home Assistant MP3 (not a WAV
+    it would pass on as it is) and Home Assistant converts it to the WAV asked for."""
+    served = await speak(HELLO, "en", {"preferred_format": "wav", "preferred_sample_rate": 22050})
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.body["parameters"]["response_format"] == "mp3"
+    params, frames = wav_parts(served.body)
+    assert (params.framerate, params.nchannels, params.sampwidth) == (22050, 1, 2)
+    assert len(frames) >= len(render_pcm(HELLO, 22050))
 
 
 async def test_an_mp3_at_another_rate_is_rendered_lossless_and_encoded_once(

@@ -41,8 +41,10 @@ from .voices import (
 
 # The rates the service renders PCM at itself.
 SERVICE_SAMPLE_RATES: tuple[int, ...] = (8000, 16000, 24000, 48000)
-# Options that make Home Assistant run its own ffmpeg conversion whatever we return.
-_CONVERTED_BY_HA = (
+# Home Assistant's format when none is preferred.
+HA_DEFAULT_FORMAT = "mp3"
+# The audio shape Home Assistant may ask for (voice satellites, media players).
+SHAPE_OPTIONS: tuple[str, ...] = (
     ATTR_PREFERRED_SAMPLE_RATE,
     ATTR_PREFERRED_SAMPLE_CHANNELS,
     ATTR_PREFERRED_SAMPLE_BYTES,
@@ -67,11 +69,15 @@ class OutputFormat:
 
     ``extension`` ``wav``: the service sends s16le mono PCM (``service_format`` ``pcm``) at
     ``sample_rate``, returned in a WAV container; ``mp3``: MP3 straight from the service.
+    ``plain``: Home Assistant asked for this very format and for no sample rate, channel
+    count or width (a media player's download), so it serves and caches the bytes as they
+    are: a WAV of text that is complete up front then goes out whole, with its real sizes.
     """
 
     extension: Literal["wav", "mp3"]
     service_format: Literal["pcm", "mp3"]
     sample_rate: int
+    plain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,20 +141,39 @@ class SpeechPlan:
     def output_format(self, options: Mapping[str, Any]) -> OutputFormat:
         """Pick the service output for Home Assistant's ``preferred_*`` options.
 
-        Without preferences Home Assistant serves MP3: the service's MP3 then goes out
-        untouched. A requested sample rate, channel count or sample width makes Home
-        Assistant run ffmpeg anyway, so the service renders lossless PCM at the requested
-        rate where it can (8/16/24/48 kHz) and ffmpeg only repackages or encodes once.
+        Home Assistant converts what an entity returns when its extension is not the
+        preferred format (``mp3`` by default). 2026.10 also converts whenever a sample
+        rate, channel count or sample width is asked for; 2026.11 no longer does for the
+        ones the entity claims (``supported_options``), so audio in the preferred format
+        must have exactly the shape asked for:
+
+        - no shape asked: the service's MP3 untouched, or 24 kHz PCM in a WAV;
+        - a shape the service renders (mono, 16-bit, 8/16/24/48 kHz): lossless PCM at that
+          rate in a WAV, which ffmpeg at most encodes once into another preferred format;
+        - any other shape: 24 kHz PCM in a WAV for Home Assistant to convert, or, when a
+          WAV is what it wants, the service's MP3, so that it converts that.
+
+        A model without output formats (the ``qwen-tts`` family) only gives 24 kHz PCM;
+        a profile on one does not claim the shape options, so Home Assistant converts.
         """
+        wanted = str(options.get(ATTR_PREFERRED_FORMAT) or HA_DEFAULT_FORMAT).lower()
+        shaped = any(options.get(option) is not None for option in SHAPE_OPTIONS)
+        if not shaped:
+            if wanted == "mp3" and self.output_formats:
+                return OutputFormat("mp3", "mp3", DEFAULT_SAMPLE_RATE, plain=True)
+            return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE, plain=wanted == "wav")
         if not self.output_formats:
             return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE)
         rate = _as_int(options.get(ATTR_PREFERRED_SAMPLE_RATE))
         sample_rate = rate if rate in SERVICE_SAMPLE_RATES else DEFAULT_SAMPLE_RATE
-        wanted = str(options.get(ATTR_PREFERRED_FORMAT) or "mp3").lower()
-        converting = any(options.get(option) is not None for option in _CONVERTED_BY_HA)
-        if wanted == "mp3" and not converting:
-            return OutputFormat("mp3", "mp3", sample_rate)
-        return OutputFormat("wav", "pcm", sample_rate)
+        renders = (
+            rate in (None, sample_rate)
+            and _as_int(options.get(ATTR_PREFERRED_SAMPLE_CHANNELS)) in (None, 1)
+            and _as_int(options.get(ATTR_PREFERRED_SAMPLE_BYTES)) in (None, 2)
+        )
+        if renders or wanted != "wav":
+            return OutputFormat("wav", "pcm", sample_rate)
+        return OutputFormat("mp3", "mp3", sample_rate)
 
 
 def resolve_plan(

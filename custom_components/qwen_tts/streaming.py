@@ -18,23 +18,22 @@ real sizes when it is a finished file (see below). A failure raises, whatever au
 before it; the WebSocket is closed and pending requests are cancelled however the stream
 ends, also when the consumer stops early.
 
-How Home Assistant (2026.10) drives this: once an entity implements
+How Home Assistant (2026.10 and 2026.11) drives this: once an entity implements
 ``async_stream_tts_audio``, every message goes through it, ``tts.speak`` included (the text
 wrapped in a one-item generator), so ``async_get_tts_audio`` is no longer called by Home
 Assistant itself; the entity's ``async_get_tts_audio`` runs the same pipeline
 (``SpeechStream.file``). Home Assistant passes the ``preferred_*`` options in
-``request.options`` and runs its own ffmpeg pass whenever a sample rate, channel count or
-sample width is requested (whatever the entity supports) or the extension differs from the
-preferred format (``mp3`` without preferences); for a ``wav`` input ffmpeg probes only 32
-bytes, and PCM already at the requested rate is not resampled. Otherwise it keeps our bytes
-verbatim as the finished file: served from its memory cache and written to its file cache.
+``request.options`` and converts with ffmpeg what does not match them (see
+``SpeechPlan.output_format``); otherwise it keeps our bytes verbatim as the finished file:
+served from its memory cache and written to its file cache.
 
 A WAV carries a length in its header, unknown until synthesis ends. So when Home Assistant
-will keep the bytes as they are (``preferred_format: wav`` and nothing it converts for) AND
-the whole text was there from the start (``tts.speak``), the audio is held back and sent as
-one WAV with its real sizes: a cached file must never claim a fake length, and latency does
-not matter more than a correct file there. A stream Home Assistant converts, MP3, and live
-text (Assist, where first audio matters and nothing is written to disk) stream at once.
+asked for a plain WAV file (``preferred_format: wav`` and no sample rate, channel count or
+width) AND the whole text was there from the start (``tts.speak``), the audio is held back
+and sent as one WAV with its real sizes: a downloaded file must not claim a fake length, and
+latency does not matter more than a correct file there. Everything else streams at once: MP3,
+live text (Assist, where first audio matters), and a WAV of a given shape (a satellite's),
+which carries the streaming header as Home Assistant's own converted WAV streams do.
 """
 
 from __future__ import annotations
@@ -47,12 +46,6 @@ import dataclasses
 import math
 from typing import Any
 
-from homeassistant.components.tts import (
-    ATTR_PREFERRED_FORMAT,
-    ATTR_PREFERRED_SAMPLE_BYTES,
-    ATTR_PREFERRED_SAMPLE_CHANNELS,
-    ATTR_PREFERRED_SAMPLE_RATE,
-)
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -70,14 +63,6 @@ from .voices import model_info
 MAX_IN_FLIGHT = 3
 # Requests started but not yet yielded in full: bounds the audio held back for ordering.
 MAX_AHEAD = 2 * MAX_IN_FLIGHT
-# Home Assistant's format when none is preferred.
-HA_DEFAULT_FORMAT = "mp3"
-# Options that make Home Assistant convert whatever extension it gets.
-_CONVERTED_OPTIONS = (
-    ATTR_PREFERRED_SAMPLE_RATE,
-    ATTR_PREFERRED_SAMPLE_CHANNELS,
-    ATTR_PREFERRED_SAMPLE_BYTES,
-)
 
 type Synthesize = Callable[[str], AsyncGenerator[bytes]]
 
@@ -111,20 +96,6 @@ async def _translated(
             raise to_ha_error(err, hass, entry) from err
 
 
-def kept_as_is(options: Mapping[str, Any], extension: str) -> bool:
-    """Whether Home Assistant keeps audio of ``extension`` verbatim as the finished file for
-    these (processed) options, i.e. runs no ffmpeg conversion on it.
-
-    Mirrors ``needs_conversion`` in Home Assistant's ``_async_generate_tts_audio``. It also
-    converts for ``preferred_bitrate``, which the entity does not claim, so Home Assistant
-    drops it before the entity sees the options: then this answers ``True`` for a converted
-    stream, which only costs latency (a finished WAV is converted just as well).
-    """
-    return options.get(ATTR_PREFERRED_FORMAT, HA_DEFAULT_FORMAT) == extension and all(
-        options.get(option) is None for option in _CONVERTED_OPTIONS
-    )
-
-
 class SpeechStream:
     """One synthesis for a plan and Home Assistant's options (``preferred_*``)."""
 
@@ -136,7 +107,6 @@ class SpeechStream:
         self._plan = plan
         self.output: OutputFormat = plan.output_format(options)
         self._live = _live_plan(plan)
-        self._kept_as_is = kept_as_is(options, self.output.extension)
 
     def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
@@ -147,7 +117,7 @@ class SpeechStream:
         failure, ``ServiceValidationError`` when there is no text at all; whatever
         ``message_gen`` raises propagates.
         """
-        return self._speak(message_gen, finished_file=self._kept_as_is)
+        return self._speak(message_gen, finished_file=self.output.plain)
 
     async def file(self, message: str) -> bytes:
         """The whole audio of ``message``: a WAV with its real sizes, or MP3. Raises like

@@ -7,9 +7,6 @@ from typing import Any
 
 from homeassistant.components.tts import (
     ATTR_PREFERRED_FORMAT,
-    ATTR_PREFERRED_SAMPLE_BYTES,
-    ATTR_PREFERRED_SAMPLE_CHANNELS,
-    ATTR_PREFERRED_SAMPLE_RATE,
     TextToSpeechEntity,
     TtsAudioType,
     Voice,
@@ -40,9 +37,14 @@ from .const import (
 from .dashscope import DashScopeError
 from .errors import to_ha_error
 from .runtime import QwenTTSConfigEntry
-from .speech import SpeechPlan, resolve_plan
+from .speech import SHAPE_OPTIONS, SpeechPlan, resolve_plan
 from .streaming import SpeechStream, stream_tts_audio
-from .voices import SUPPORTED_LANGUAGES, is_account_voice_model, voices_for_language
+from .voices import (
+    SUPPORTED_LANGUAGES,
+    is_account_voice_model,
+    model_info,
+    voices_for_language,
+)
 
 # Requests are bounded per text (see streaming.py); calls need no extra limit.
 PARALLEL_UPDATES = 0
@@ -58,13 +60,14 @@ AUDIO_OPTIONS: tuple[str, ...] = (
     CONF_PITCH_RATE,
     CONF_VOLUME,
 )
-SUPPORTED_OPTIONS: list[str] = [
-    *AUDIO_OPTIONS,
-    ATTR_PREFERRED_FORMAT,
-    ATTR_PREFERRED_SAMPLE_RATE,
-    ATTR_PREFERRED_SAMPLE_CHANNELS,
-    ATTR_PREFERRED_SAMPLE_BYTES,
-]
+
+
+def supported_options(model: str) -> list[str]:
+    """Every call option and the preferred format; the preferred sample rate, channels and
+    width only where the model can render them (Home Assistant 2026.11 leaves the shapes an
+    entity claims to the entity, and converts the others itself)."""
+    shape = SHAPE_OPTIONS if model_info(model).output_formats else ()
+    return [*AUDIO_OPTIONS, ATTR_PREFERRED_FORMAT, *shape]
 
 
 async def async_setup_entry(
@@ -87,7 +90,6 @@ class QwenTTSEntity(TextToSpeechEntity):
     _attr_has_entity_name = True
     _attr_translation_key = "speech"
     _attr_supported_languages = SUPPORTED_LANGUAGES
-    _attr_supported_options = SUPPORTED_OPTIONS
 
     def __init__(
         self, hass: HomeAssistant, entry: QwenTTSConfigEntry, subentry: ConfigSubentry
@@ -97,6 +99,7 @@ class QwenTTSEntity(TextToSpeechEntity):
         self._profile: Mapping[str, Any] = subentry.data
         model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
         self._attr_unique_id = subentry.subentry_id
+        self._attr_supported_options = supported_options(model)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, subentry.subentry_id)},
             name=subentry.title,
