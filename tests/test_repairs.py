@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -185,6 +185,42 @@ async def test_a_voice_deleted_elsewhere_raises_the_issue_at_the_next_refresh(
     issue = _issue(hass, setup_integration)
     assert issue is not None
     assert issue.translation_placeholders == {"profile": DEFAULT_PROFILE_NAME, "voice": "grandma"}
+
+
+async def test_the_issue_is_raised_again_after_a_reload(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert _issue(hass, setup_integration) is not None
+
+
+async def test_removing_the_account_withdraws_its_issues(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+    assert _issue(hass, setup_integration) is not None
+
+    await hass.config_entries.async_remove(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).issues == {}
+
+
+async def test_disabling_the_account_withdraws_its_issues(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+) -> None:
+    await _delete(hass, setup_integration, grandma)
+
+    await hass.config_entries.async_set_disabled_by(
+        setup_integration.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).issues == {}
 
 
 async def test_the_issue_is_withdrawn_when_the_profile_gets_another_voice_elsewhere(

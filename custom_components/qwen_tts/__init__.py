@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator
 from .dashscope import DashScopeClient
+from .repairs import async_delete_voice_issues
 from .runtime import QwenTTSConfigEntry, QwenTTSRuntimeData, endpoint_from_data
 from .services import async_setup_services
 
@@ -45,5 +46,9 @@ async def _async_update_listener(hass: HomeAssistant, entry: QwenTTSConfigEntry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> bool:
-    """Unload the TTS entities."""
-    return bool(await hass.config_entries.async_unload_platforms(entry, PLATFORMS))
+    """Unload the TTS entities; the account's repair issues go with them (a reload raises
+    them again, a disabled or removed account has nothing left to fix)."""
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    async_delete_voice_issues(hass, entry.entry_id)
+    return True

@@ -51,20 +51,13 @@ def async_update_voice_issues(
     """
     if voices is None:
         voices = entry.runtime_data.voices
-    registry = ir.async_get(hass)
     profiles = {
         subentry_id: subentry
         for subentry_id, subentry in entry.subentries.items()
         if subentry.subentry_type == SUBENTRY_TTS
     }
-    for (domain, issue_id), issue in list(registry.issues.items()):
-        if (
-            domain == DOMAIN
-            and issue_id.startswith(ISSUE_DELETED_VOICE)
-            and issue.data
-            and issue.data.get("entry_id") == entry.entry_id
-            and issue.data.get("subentry_id") not in profiles
-        ):
+    for issue_id, subentry_id in _voice_issues(hass, entry.entry_id):
+        if subentry_id not in profiles:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
     for subentry_id, subentry in profiles.items():
         voice = str(subentry.data.get(CONF_VOICE) or "")
@@ -90,6 +83,25 @@ def async_update_voice_issues(
             translation_key=ISSUE_DELETED_VOICE,
             translation_placeholders={"profile": subentry.title, "voice": name},
         )
+
+
+@callback
+def async_delete_voice_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw every ``deleted_voice`` issue of an account (it is unloaded or removed)."""
+    for issue_id, _ in _voice_issues(hass, entry_id):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+def _voice_issues(hass: HomeAssistant, entry_id: str) -> list[tuple[str, object]]:
+    """(issue id, subentry id) of the ``deleted_voice`` issues of an account."""
+    return [
+        (issue_id, issue.data.get("subentry_id"))
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN
+        and issue_id.startswith(ISSUE_DELETED_VOICE)
+        and issue.data
+        and issue.data.get("entry_id") == entry_id
+    ]
 
 
 def replacement_voices(
