@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components import tts
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -100,3 +101,30 @@ async def test_adding_a_profile_reloads_with_one_more_entity(
 
     assert setup_integration.state is ConfigEntryState.LOADED
     assert len(hass.states.async_entity_ids("tts")) == before + 1
+
+
+async def test_changing_a_profile_reloads_its_entity_with_the_new_settings(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    (subentry,) = setup_integration.subentries.values()
+    result = await setup_integration.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"name": "Bedtime", "model": "qwen3-tts-flash"}
+    )
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"voice": "Serena", "speech_rate": 0.8, "pitch_rate": 1.0, "volume": 40}
+    )
+    await hass.async_block_till_done()
+
+    assert setup_integration.state is ConfigEntryState.LOADED
+    [entity_id] = hass.states.async_entity_ids("tts")
+    assert hass.states.get(entity_id).attributes["friendly_name"] == "Bedtime Speech"
+    entity = hass.data[tts.DATA_COMPONENT].get_entity(entity_id)
+    assert entity is not None
+    assert entity.default_options == {
+        "model": "qwen3-tts-flash",
+        "voice": "Serena",
+        "speech_rate": 0.8,
+        "pitch_rate": 1.0,
+        "volume": 40,
+    }
