@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.qwen_tts.const import DOMAIN
 from custom_components.qwen_tts.dashscope.wav import find_data_chunk
-from custom_components.qwen_tts.streaming import MAX_IN_FLIGHT
+from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
@@ -321,6 +321,37 @@ async def test_refused_session_stops_reading_the_text(
     assert err.translation_key == "auth_failed"
     async with asyncio.timeout(TIMEOUT):
         await released.wait()
+
+
+async def test_consumer_stopping_while_the_first_words_are_read_lets_go_of_the_text(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+) -> None:
+    """Cancelled right while it looks whether more text is waiting, the stream leaves no
+    read of the text source behind (Home Assistant's generator is closed)."""
+    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    assert isinstance(entity, tts.TextToSpeechEntity)
+    released = asyncio.Event()
+
+    async def still_writing() -> AsyncGenerator[str]:
+        try:
+            yield "Hello there. "
+            await asyncio.Event().wait()
+            yield "This never comes."
+        finally:
+            released.set()
+
+    response = await entity.async_stream_tts_audio(
+        TTSAudioRequest("en-US", dict(WAV), still_writing())
+    )
+    consumer = asyncio.create_task(anext(response.data_gen))
+    await asyncio.sleep(0)  # the consumer took the first words and looks for more
+    consumer.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+    async with asyncio.timeout(TIMEOUT):
+        await released.wait()
+    assert emulator.requests_of("realtime") == []
 
 
 async def test_text_without_words_is_refused(

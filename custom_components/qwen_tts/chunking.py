@@ -98,6 +98,13 @@ def split_text(text: str, limit: int, cost: Cost = char_cost) -> list[str]:
     return [c.strip() for c in chunks if c.strip()]
 
 
+def join_sentences(text: str, sentence: str) -> str:
+    """Join two pieces of text: a space between Latin text, nothing between CJK text."""
+    if _CJK.match(text[-1]) and _CJK.match(sentence[0]):
+        return text + sentence
+    return f"{text} {sentence}"
+
+
 class SentenceSplitter:
     """Find complete sentences in text that arrives in pieces (an LLM's streamed reply)."""
 

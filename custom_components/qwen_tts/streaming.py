@@ -9,8 +9,8 @@ into one audio stream, yielded as soon as each piece of audio arrives:
   ``session.finish`` follows the last one, while the audio deltas are read concurrently.
 - sentences: text that is complete up front, or any text for an HTTP-only model or voice, is
   cut at sentence boundaries into requests (SSE synthesis, or one realtime session each for a
-  realtime-only voice); the first starts at once, later ones are pipelined (at most
-  ``MAX_IN_FLIGHT`` at a time) and their audio is yielded strictly in order.
+  realtime-only voice); the first starts at once, later ones are pipelined and their audio
+  is yielded strictly in order (``sentence_pipeline.py``).
 
 The stream is MP3 straight from the service, or s16le mono PCM at the rate the service was
 asked for in a WAV: with the streaming header (sizes 0xFFFFFFFF) while it streams, or with its
@@ -39,11 +39,9 @@ which carries the streaming header as Home Assistant's own converted WAV streams
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 import dataclasses
-import math
 from typing import Any
 
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
@@ -51,20 +49,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .audio import LeadingTagStripper, pcm_to_wav, wav_header
-from .chunking import Cost, SentenceSplitter
+from .audio import pcm_to_wav, wav_header
 from .const import DOMAIN
 from .dashscope import DashScopeClient, DashScopeError, ProtocolError, RealtimeSettings
 from .errors import to_ha_error
+from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
 from .speech import OutputFormat, SpeechPlan
 from .voices import model_info
-
-# Requests synthesizing at the same time for one stream.
-MAX_IN_FLIGHT = 3
-# Requests started but not yet yielded in full: bounds the audio held back for ordering.
-MAX_AHEAD = 2 * MAX_IN_FLIGHT
-
-type Synthesize = Callable[[str], AsyncGenerator[bytes]]
 
 
 def stream_tts_audio(
@@ -129,41 +120,42 @@ class SpeechStream:
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
         text = _TextSource(message_gen)
-        if not await text.start():
-            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
-        if self._live is not None and not text.complete:
-            source = self._live_audio(self._live, text.deltas())
-        else:
-            pipeline = _SentencePipeline(
-                self._segment_synthesizer(),
-                self._plan.text_limit,
-                self._plan.cost,
-                strip_tags=self.output.extension == "mp3",
-            )
-            source = pipeline.audio(text.deltas())
-        wav = self.output.extension == "wav"
-        # Held back for one WAV with its real sizes (see the module's docstring).
-        held: list[bytes] | None = [] if wav and finished_file and text.complete else None
-        header = wav_header(self.output.sample_rate) if wav and held is None else b""
         sent = False
         try:
-            async with aclosing(source):
-                async for chunk in source:
-                    if held is not None:
-                        held.append(chunk)
-                    elif sent:
-                        yield chunk
-                    else:
+            if not await text.start():
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN, translation_key="empty_message"
+                )
+            wav = self.output.extension == "wav"
+            async with aclosing(self._source(text)) as source:
+                if wav and finished_file and text.complete:
+                    # Held back for one WAV with its real sizes (see the module's docstring).
+                    if pcm := b"".join([chunk async for chunk in source]):
+                        sent = True
+                        yield pcm_to_wav(pcm, self.output.sample_rate)
+                else:
+                    header = wav_header(self.output.sample_rate) if wav else b""
+                    async for chunk in source:
                         sent = True
                         yield header + chunk
+                        header = b""
         finally:
             text.close()
-        if held:
-            pcm = b"".join(held)
-            held.clear()
-            yield pcm_to_wav(pcm, self.output.sample_rate)
-        elif not sent:
+        if not sent:
             raise ProtocolError("the service sent no audio for the text")
+
+    def _source(self, text: _TextSource) -> AsyncGenerator[bytes]:
+        """The audio of the text: one live realtime session for text still streaming in
+        (when the model has one), else sentence requests."""
+        if self._live is not None and not text.complete:
+            return self._live_audio(self._live, text.deltas())
+        pipeline = SentencePipeline(
+            self._segment_synthesizer(),
+            self._plan.text_limit,
+            self._plan.cost,
+            strip_tags=self.output.extension == "mp3",
+        )
+        return pipeline.audio(text.deltas())
 
     def _segment_synthesizer(self) -> Synthesize:
         """How one sentence request is spoken: SSE, or a realtime session for a realtime-only
@@ -225,7 +217,7 @@ class SpeechStream:
                 if (failure := writer.exception()) is not None:
                     raise failure
             finally:
-                await _cancel(writer, reader)
+                await cancel_and_wait(writer, reader)
 
 
 async def _once(message: str) -> AsyncGenerator[str]:
@@ -246,13 +238,6 @@ def _live_plan(plan: SpeechPlan) -> SpeechPlan | None:
 def _report_failure(task: asyncio.Task[None], items: asyncio.Queue[Any]) -> None:
     if not task.cancelled() and (err := task.exception()) is not None:
         items.put_nowait(err)
-
-
-async def _cancel(*tasks: asyncio.Task[Any]) -> None:
-    """Cancel tasks and wait until they are gone (their failures are already reported)."""
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class _TextSource:
@@ -280,13 +265,14 @@ class _TextSource:
             if delta.strip():
                 self._head.append(delta)
                 break
-        # Take whatever else is available without waiting.
+        # Take whatever else is available without waiting (``close`` cancels the read left
+        # waiting, also when the caller is cancelled meanwhile).
         while True:
-            pending = asyncio.ensure_future(anext(self._gen, None))
+            self._next = pending = asyncio.ensure_future(anext(self._gen, None))
             await asyncio.sleep(0)
             if not pending.done():
-                self._next = pending
                 return True
+            self._next = None
             if (delta := pending.result()) is None:
                 self.complete = True
                 return True
@@ -315,176 +301,3 @@ class _TextSource:
                 yield delta
         finally:
             self.close()
-
-
-class _Segment:
-    """One request of the sentence pipeline: its audio, queued as it arrives."""
-
-    __slots__ = ("chunks",)
-
-    def __init__(self) -> None:
-        """No audio yet; ``None`` ends the queue, an exception fails it."""
-        self.chunks: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
-
-
-class _SentencePipeline:
-    """Sentences cut from the incoming text, synthesized as separate requests (at most
-    ``lanes`` at once, at most ``MAX_AHEAD`` not yet yielded in full) and yielded strictly
-    in order, each chunk as soon as it arrives.
-
-    While text streams in, each request takes the complete sentences waiting (up to the
-    text limit), so the first starts as soon as the first sentence ends.
-    """
-
-    def __init__(
-        self,
-        synthesize: Synthesize,
-        limit: int,
-        cost: Cost,
-        *,
-        strip_tags: bool,
-        lanes: int = MAX_IN_FLIGHT,
-    ) -> None:
-        """Prepare; nothing runs before ``audio()``."""
-        self._synthesize = synthesize
-        self._limit = limit
-        self._cost = cost
-        self._strip_tags = strip_tags
-        self._lane_count = lanes
-        self._lanes = asyncio.Semaphore(lanes)
-        self._window = asyncio.Semaphore(max(lanes, MAX_AHEAD))
-        self._pending: deque[str] = deque()
-        self._ended = False
-        self._halted = False
-        self._text_failure: BaseException | None = None
-        self._balanced = False
-        self._wake = asyncio.Event()
-        self._order: asyncio.Queue[_Segment | BaseException | None] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def audio(self, deltas: AsyncIterator[str]) -> AsyncGenerator[bytes]:
-        """Yield the audio of every sentence, in order."""
-        self._spawn(self._read(deltas), "text")
-        self._spawn(self._dispatch(), "dispatch")
-        try:
-            while (segment := await self._order.get()) is not None:
-                if isinstance(segment, BaseException):
-                    raise segment
-                while (chunk := await segment.chunks.get()) is not None:
-                    if isinstance(chunk, BaseException):
-                        raise chunk
-                    yield chunk
-                self._window.release()
-        finally:
-            await _cancel(*self._tasks)
-
-    def _spawn(self, coro: Any, what: str) -> None:
-        task = asyncio.create_task(coro, name=f"{DOMAIN} sentences {what}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _read(self, deltas: AsyncIterator[str]) -> None:
-        splitter = SentenceSplitter(self._limit, self._cost)
-        try:
-            async for delta in deltas:
-                if sentences := splitter.feed(delta):
-                    self._pending.extend(sentences)
-                    self._wake.set()
-            self._pending.extend(splitter.flush())
-        except Exception as err:  # noqa: BLE001 - the text source failed: reported in order
-            self._text_failure = err
-        self._ended = True
-        self._wake.set()
-
-    async def _dispatch(self) -> None:
-        index = 0
-        while True:
-            await self._window.acquire()
-            await self._lanes.acquire()
-            while not (self._pending or self._ended or self._halted):
-                self._wake.clear()
-                await self._wake.wait()
-            if self._halted:  # a request failed: the consumer raises when it gets there
-                return
-            if not self._pending:
-                self._order.put_nowait(self._text_failure)
-                return
-            segment = _Segment()
-            self._spawn(self._run(segment, self._take(), index), f"request {index}")
-            self._order.put_nowait(segment)
-            index += 1
-
-    def _take(self) -> str:
-        """The text of the next request.
-
-        While text streams in: the complete sentences waiting, up to the text limit. Once
-        it has all arrived, what is left is cut into a multiple of ``lanes`` requests of
-        balanced size, so the lanes finish together.
-        """
-        if self._ended and not self._balanced:
-            self._balanced = True
-            self._pending = deque(self._partition(list(self._pending)))
-        if self._balanced:
-            return self._pending.popleft()
-        text = self._pending.popleft()
-        while self._pending and self._cost(joined := _join(text, self._pending[0])) <= self._limit:
-            text = joined
-            self._pending.popleft()
-        return text
-
-    def _partition(self, sentences: list[str]) -> list[str]:
-        """Join consecutive sentences into as few requests as the limit allows, rounded up
-        to fill every lane, with the largest request as small as possible."""
-        cost = self._cost
-        total = cost(" ".join(sentences))
-        requests = math.ceil(total / self._limit)
-        if requests > 1:
-            requests = math.ceil(requests / self._lane_count) * self._lane_count
-        # The smallest size bound for which greedy packing needs no more than that many.
-        low = max(cost(sentence) for sentence in sentences)
-        high = max(low, self._limit)
-        while low < high:
-            middle = (low + high) // 2
-            if len(self._pack(sentences, middle)) <= requests:
-                high = middle
-            else:
-                low = middle + 1
-        return self._pack(sentences, low)
-
-    def _pack(self, sentences: list[str], bound: int) -> list[str]:
-        pieces: list[str] = []
-        for sentence in sentences:
-            if pieces and self._cost(joined := _join(pieces[-1], sentence)) <= bound:
-                pieces[-1] = joined
-            else:
-                pieces.append(sentence)
-        return pieces
-
-    async def _run(self, segment: _Segment, text: str, index: int) -> None:
-        stripper = LeadingTagStripper() if self._strip_tags and index else None
-        try:
-            async with aclosing(self._synthesize(text)) as audio:
-                async for data in audio:
-                    if chunk := stripper.feed(data) if stripper is not None else data:
-                        segment.chunks.put_nowait(chunk)
-            if stripper is not None and (rest := stripper.flush()):
-                segment.chunks.put_nowait(rest)
-            segment.chunks.put_nowait(None)
-        except Exception as err:  # noqa: BLE001 - handed to the consumer, in order
-            segment.chunks.put_nowait(err)
-            self._halted = True
-            self._wake.set()
-        finally:
-            self._lanes.release()
-
-
-def _join(text: str, sentence: str) -> str:
-    """Join two sentences: a space between Latin text, nothing between CJK text."""
-    if _is_cjk(text[-1]) and _is_cjk(sentence[0]):
-        return text + sentence
-    return f"{text} {sentence}"
-
-
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFFEF
