@@ -25,20 +25,6 @@ def friendly_name(voice: str) -> str:
     return match.group("name") if match else voice
 
 
-def voice_kind(voice: str, target_model: str | None, default: VoiceKind) -> VoiceKind:
-    """Cloned or designed, from the id prefix, else the target model, else ``default``."""
-    if voice.startswith(CLONED_PREFIX):
-        return VoiceKind.CLONED
-    if voice.startswith(DESIGNED_PREFIX):
-        return VoiceKind.DESIGNED
-    model = target_model or ""
-    if "-vd" in model:
-        return VoiceKind.DESIGNED
-    if "-vc" in model:
-        return VoiceKind.CLONED
-    return default
-
-
 def model_for_voice(voice: str) -> str | None:
     """The customization model that owns a voice id, or ``None`` when the prefix is unknown."""
     if voice.startswith(CLONED_PREFIX):
@@ -50,13 +36,14 @@ def model_for_voice(voice: str) -> str | None:
 
 def parse_voice(
     item: JsonObject,
-    default_kind: VoiceKind,
+    kind: VoiceKind,
     *,
     fallback_voice: str | None = None,
     fallback_model: str | None = None,
     fallback_name: str | None = None,
 ) -> AccountVoice | None:
-    """Build an ``AccountVoice`` from a ``voice_list`` entry or a create/query ``output``.
+    """Build an ``AccountVoice`` from a ``voice_list`` entry or a create/query ``output`` of
+    the enrollment (cloned) or design (designed) API.
 
     Returns ``None`` when the entry has no voice id at all. Unknown fields go to ``extra``.
     """
@@ -70,7 +57,7 @@ def parse_voice(
     return AccountVoice(
         voice=voice,
         name=name,
-        kind=voice_kind(voice, target_model, default_kind),
+        kind=kind,
         target_model=target_model,
         created=as_str(item.get("gmt_create")),
         language=as_str(item.get("language")),
@@ -78,14 +65,14 @@ def parse_voice(
     )
 
 
-def parse_voice_list(output: JsonObject, default_kind: VoiceKind) -> list[AccountVoice]:
+def parse_voice_list(output: JsonObject, kind: VoiceKind) -> list[AccountVoice]:
     """The voices of one ``list`` page (``voice_list`` missing or malformed -> none)."""
     items = output.get("voice_list")
     if not isinstance(items, list):
         return []
     voices = []
     for item in items:
-        voice = parse_voice(as_object(item), default_kind)
+        voice = parse_voice(as_object(item), kind)
         if voice is not None:
             voices.append(voice)
     return voices
