@@ -24,6 +24,7 @@ from custom_components.qwen_tts.dashscope import (
     ServiceError,
     SynthesisRequest,
     VoiceNotFoundError,
+    map_error_body,
 )
 from tests.emulator import DashScopeEmulator
 
@@ -47,6 +48,7 @@ CASES = [
     (403, "AccessDenied", AccountError),
     (403, "AccessDenied.Unpurchased", AccountError),
     (403, "Model.AccessDenied", AccountError),
+    (403, "Forbidden", AccountError),
     (400, "Audio.PreprocessError", SampleError),
     (400, "Audio.DurationLimitError", SampleError),
     (400, "BadRequest.VoiceNotFound", VoiceNotFoundError),
@@ -92,6 +94,32 @@ async def test_an_unknown_model_raises_model_not_found(client: DashScopeClient) 
         await client.synthesize(
             SynthesisRequest(model="qwen9-tts-nope", text="Hello.", voice="Cherry")
         )
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "expected", "message"),
+    [
+        ({"code": "Throttling", "msg": "slow down"}, 429, RateLimitError, "slow down"),
+        ({"code": "Throttling"}, 429, RateLimitError, "HTTP 429"),
+        ({"code": "SomethingNew"}, None, ServiceError, "DashScope error"),
+        ({"code": "InvalidParameter.Text", "message": "bad"}, None, InvalidRequestError, "bad"),
+    ],
+    ids=["msg-field", "no-message", "unknown-code-no-status", "invalid-parameter-no-status"],
+)
+def test_an_error_body_without_status_or_message_still_maps(
+    body: dict[str, str], status: int | None, expected: type[DashScopeError], message: str
+) -> None:
+    """Realtime ``error`` events carry no HTTP status; some bodies say ``msg``, some nothing."""
+    err = map_error_body(body, status=status)
+
+    assert type(err) is expected
+    assert (err.code, err.message) == (body["code"], message)
+
+
+async def test_the_client_describes_itself_without_its_key(http: aiohttp.ClientSession) -> None:
+    client = DashScopeClient(http, "sk-secret-key", Endpoint.for_region("intl"))
+
+    assert repr(client) == "DashScopeClient('https://dashscope-intl.aliyuncs.com/api/v1')"
 
 
 async def test_a_wrong_key_raises_auth_error_without_the_key(

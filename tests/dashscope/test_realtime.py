@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import aiohttp
 import pytest
@@ -11,6 +12,7 @@ from custom_components.qwen_tts.dashscope import (
     AuthError,
     DashScopeClient,
     DashScopeConnectionError,
+    DashScopeTimeoutError,
     Endpoint,
     InvalidRequestError,
     ProtocolError,
@@ -21,6 +23,8 @@ from custom_components.qwen_tts.dashscope import (
 )
 from tests.emulator import DashScopeEmulator
 from tests.emulator.audio import render_pcm
+
+from .scripted import Message, RealtimeScript, ScriptedServer
 
 MODEL = "qwen3-tts-flash-realtime"
 SETTINGS = RealtimeSettings(model=MODEL, voice="Cherry", language_type="English")
@@ -276,3 +280,89 @@ async def test_a_consumer_in_another_task_is_woken_when_the_session_closes(
 
 async def _drain(session: RealtimeSession) -> bytes:
     return b"".join([chunk async for chunk in session.audio()])
+
+
+# Events the emulator keeps regular (a scripted server)
+
+
+def _delta(audio: bytes | str) -> dict[str, str]:
+    data = audio if isinstance(audio, str) else base64.b64encode(audio).decode()
+    return {"type": "response.audio.delta", "delta": data}
+
+
+async def _scripted_audio(http: aiohttp.ClientSession, script: RealtimeScript) -> bytes:
+    async with ScriptedServer(realtime=script) as server:
+        return await _speak(server.client(http), SETTINGS, "Hello.")
+
+
+async def test_other_events_and_binary_frames_during_the_handshake_are_skipped(
+    http: aiohttp.ClientSession,
+) -> None:
+    script = RealtimeScript(
+        on_connect=[
+            b"\x00\x01",
+            {"type": "heartbeat"},
+            {"type": "session.created", "session": {"id": "sess_7"}},
+        ],
+        on_update=[{"type": "input_text_buffer.cleared"}, {"type": "session.updated"}],
+    )
+    async with ScriptedServer(realtime=script) as server:
+        session = server.client(http).realtime_session(SETTINGS)
+        async with session:
+            assert session.session_id == "sess_7"
+
+
+async def test_empty_deltas_binary_frames_and_unknown_events_carry_no_audio(
+    http: aiohttp.ClientSession,
+) -> None:
+    script = RealtimeScript(
+        on_finish=[
+            {"type": "response.created"},
+            _delta(""),
+            b"\x00\x01",
+            {"type": "response.something_new"},
+            _delta(b"\x01\x02\x03\x04"),
+            {"type": "response.done", "response": {"usage": {"characters": "6"}}},
+            {"type": "session.finished"},
+        ]
+    )
+    async with ScriptedServer(realtime=script) as server:
+        session = server.client(http).realtime_session(SETTINGS)
+        async with session:
+            await session.append("Hello.")
+            await session.finish()
+            audio = b"".join([chunk async for chunk in session.audio()])
+    assert audio == b"\x01\x02\x03\x04"
+    assert (session.responses, session.characters) == (1, 6)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("this is not JSON", "not JSON"), (_delta("abc"), "not base64")],
+    ids=["not-json", "not-base64"],
+)
+async def test_a_malformed_message_raises_protocol_error(
+    http: aiohttp.ClientSession, message: Message, reason: str
+) -> None:
+    script = RealtimeScript(on_finish=[_delta(b"\x01\x02"), message, {"type": "session.finished"}])
+    with pytest.raises(ProtocolError, match=reason):
+        await _scripted_audio(http, script)
+
+
+async def test_a_malformed_message_during_the_handshake_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    script = RealtimeScript(on_update=["<html>", {"type": "session.updated"}])
+    with pytest.raises(ProtocolError, match="not JSON"):
+        await _scripted_audio(http, script)
+
+
+async def test_a_timeout_of_the_callers_session_is_a_timeout(emulator: DashScopeEmulator) -> None:
+    emulator.response_delay = 1.0
+    timeout = aiohttp.ClientTimeout(total=0.1)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        client = DashScopeClient(
+            http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=10
+        )
+        with pytest.raises(DashScopeTimeoutError):
+            await _speak(client, SETTINGS, "Hello.")

@@ -211,6 +211,15 @@ async def test_a_wav_header_split_over_two_chunks_is_stripped(
     assert b"".join(await _scripted(http, writes)) == pcm
 
 
+async def test_audio_that_is_not_base64_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    not_base64 = _frame(1, {"finish_reason": "null", "audio": {"data": "abc"}})
+    with pytest.raises(ProtocolError) as caught:
+        await _scripted(http, [not_base64, STOP])
+    assert "not base64" in caught.value.message
+
+
 async def test_a_code_in_a_result_frame_raises_even_with_status_200(
     http: aiohttp.ClientSession,
 ) -> None:

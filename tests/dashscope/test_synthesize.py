@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from custom_components.qwen_tts.dashscope import (
+    AccountError,
     DashScopeClient,
     Endpoint,
     ProtocolError,
@@ -227,3 +228,49 @@ async def test_a_wav_without_samples_names_the_request(
         )
     assert caught.value.request_id
     assert "no samples" in caught.value.message
+
+
+# Malformed or refusing answers (a scripted server)
+
+REQUEST = SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+
+
+async def test_an_error_code_inside_a_200_answer_raises_its_class(
+    http: aiohttp.ClientSession,
+) -> None:
+    answer = {"code": "Arrearage", "message": "Account in arrears.", "request_id": "r5"}
+    async with ScriptedServer(json_answer=answer) as server:
+        with pytest.raises(AccountError) as caught:
+            await server.client(http).synthesize(REQUEST)
+    assert (caught.value.code, caught.value.request_id) == ("Arrearage", "r5")
+    assert caught.value.message == "Account in arrears."
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html><body>Gateway login</body></html>", b'["not", "an", "object"]']
+)
+async def test_an_answer_that_is_not_a_json_object_raises_protocol_error(
+    http: aiohttp.ClientSession, body: bytes
+) -> None:
+    async with ScriptedServer(raw_answer=body) as server:
+        with pytest.raises(ProtocolError):
+            await server.client(http).synthesize(REQUEST)
+
+
+async def test_an_audio_url_that_is_not_http_is_not_fetched(http: aiohttp.ClientSession) -> None:
+    answer = {"output": {"audio": {"url": "file:///etc/passwd"}}, "request_id": "r6"}
+    async with ScriptedServer(json_answer=answer) as server:
+        with pytest.raises(ProtocolError):
+            await server.client(http).synthesize(REQUEST)
+        assert len(server.requests) == 1
+
+
+async def test_an_unreadable_wav_raises_protocol_error(http: aiohttp.ClientSession) -> None:
+    fmt_without_channels = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 0, 24000, 48000, 2, 16)
+    wav = b"RIFF" + struct.pack("<I", 0x7FFFFFFF) + b"WAVE" + fmt_without_channels + b"data"
+    server = ScriptedServer(download=wav + struct.pack("<I", 0x7FFFFFFF) + bytes(100))
+    async with server:
+        server.json_answer = {"output": {"audio": {"url": server.download_url}}}
+        with pytest.raises(ProtocolError) as caught:
+            await server.client(http).synthesize(REQUEST)
+    assert "unreadable WAV" in caught.value.message

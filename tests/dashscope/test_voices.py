@@ -6,16 +6,21 @@ import base64
 import io
 import wave
 
+import aiohttp
 import pytest
 
 from custom_components.qwen_tts.dashscope import (
     DashScopeClient,
+    ProtocolError,
     SampleError,
     VoiceKind,
     VoiceNotFoundError,
 )
+from tests import sample_audio
 from tests.emulator import DashScopeEmulator
 from tests.emulator.audio import render_pcm, wav_bytes
+
+from .scripted import ScriptedServer
 
 VC_MODEL = "qwen3-tts-vc-2026-01-22"
 VD_MODEL = "qwen3-tts-vd-2026-01-26"
@@ -221,3 +226,127 @@ async def test_delete_with_an_unknown_prefix_reports_not_found_once_both_miss(
 async def test_clone_needs_exactly_one_of_audio_and_url(client: DashScopeClient) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         await client.create_cloned_voice(name="x", target_model=VC_MODEL)
+
+
+@pytest.mark.parametrize(
+    ("sample", "mime_type"),
+    [
+        (sample_audio.mp3(0.5, rate=24000, channels=1), "audio/mpeg"),
+        (sample_audio.m4a(0.5, rate=24000, channels=1), "audio/mp4"),
+    ],
+    ids=["mp3", "m4a"],
+)
+async def test_clone_names_the_sample_type_from_its_bytes(
+    client: DashScopeClient, emulator: DashScopeEmulator, sample: bytes, mime_type: str
+) -> None:
+    await client.create_cloned_voice(name="aunt", target_model=VC_MODEL, audio=sample)
+    (request,) = emulator.requests_of("enrollment")
+    assert request.body["input"]["audio"]["data"].startswith(f"data:{mime_type};base64,")
+
+
+async def test_a_sample_of_unknown_type_is_sent_as_wav_for_the_service_to_judge(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    with pytest.raises(SampleError) as caught:
+        await client.create_cloned_voice(name="aunt", target_model=VC_MODEL, audio=b"#!/bin/sh\n")
+    assert caught.value.code == "Audio.DecoderError"
+    (request,) = emulator.requests_of("enrollment")
+    assert request.body["input"]["audio"]["data"].startswith("data:audio/wav;base64,")
+
+
+async def test_each_list_holds_only_its_own_kind(client: DashScopeClient) -> None:
+    cloned = await _clone(client, "mom")
+    designed = await client.design_voice(
+        name="robot",
+        description="A friendly robot.",
+        preview_text="Beep boop, I am a friendly robot.",
+        target_model=VD_MODEL,
+    )
+    assert [v.voice for v in await client.list_cloned_voices()] == [cloned]
+    assert [v.voice for v in await client.list_designed_voices()] == [designed.voice.voice]
+
+
+# Answers the emulator keeps regular (a scripted server)
+
+
+async def test_list_entries_without_a_voice_id_are_skipped(http: aiohttp.ClientSession) -> None:
+    page = {
+        "voice_list": [
+            "not an object",
+            {"target_model": VC_MODEL},
+            {"voice": "qwen-tts-vc-mom-voice-20250812105009984-838b", "future_field": [1]},
+        ],
+        "total_count": "3",  # counts as given, even as a string
+    }
+    async with ScriptedServer(customization_answers=[{"output": page}]) as server:
+        voices = await server.client(http).list_cloned_voices(page_size=3)
+    (voice,) = voices
+    assert (voice.name, voice.kind, voice.target_model) == ("mom", VoiceKind.CLONED, "")
+    assert voice.extra == {"future_field": [1]}
+    assert len(server.customization_bodies) == 1  # total_count reached: no second page
+
+
+async def test_a_list_answer_without_a_voice_list_holds_no_voices(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with ScriptedServer(customization_answers=[{"output": {"voice_list": None}}]) as server:
+        assert await server.client(http).list_designed_voices() == []
+    assert len(server.customization_bodies) == 1
+
+
+async def test_a_created_voice_id_of_another_pattern_keeps_the_preferred_name(
+    http: aiohttp.ClientSession,
+) -> None:
+    answer = {"output": {"voice": "vc-7f3a"}, "request_id": "r1"}
+    async with ScriptedServer(customization_answers=[answer]) as server:
+        voice = await server.client(http).create_cloned_voice(
+            name="grandma", target_model=VC_MODEL, audio=SAMPLE
+        )
+    assert (voice.voice, voice.name, voice.target_model) == ("vc-7f3a", "grandma", VC_MODEL)
+
+
+async def test_a_create_answer_without_a_voice_id_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    answers = [{"output": {}, "request_id": "r1"}, {"output": {}, "request_id": "r2"}]
+    async with ScriptedServer(customization_answers=answers) as server:
+        client = server.client(http)
+        with pytest.raises(ProtocolError) as cloned:
+            await client.create_cloned_voice(name="mom", target_model=VC_MODEL, audio=SAMPLE)
+        with pytest.raises(ProtocolError) as designed:
+            await client.design_voice(
+                name="robot", description="A robot.", preview_text="Beep.", target_model=VD_MODEL
+            )
+    assert (cloned.value.request_id, designed.value.request_id) == ("r1", "r2")
+
+
+async def test_a_raw_pcm_preview_becomes_a_wav(http: aiohttp.ClientSession) -> None:
+    pcm = render_pcm("Beep boop.", 16000)
+    preview = {
+        "data": base64.b64encode(pcm).decode(),
+        "sample_rate": 16000,
+        "response_format": "pcm",
+    }
+    answer = {"output": {"voice": "qwen-tts-vd-robot-voice-1-ab", "preview_audio": preview}}
+    async with ScriptedServer(customization_answers=[answer]) as server:
+        designed = await server.client(http).design_voice(
+            name="robot", description="A robot.", preview_text="Beep.", target_model=VD_MODEL
+        )
+    assert (designed.preview_format, designed.preview_sample_rate) == ("wav", 16000)
+    with wave.open(io.BytesIO(designed.preview_audio)) as reader:
+        assert reader.getframerate() == 16000
+        assert reader.readframes(reader.getnframes()) == pcm
+    assert "preview_audio" not in designed.voice.extra
+
+
+async def test_an_unreadable_preview_wav_raises_protocol_error(
+    http: aiohttp.ClientSession,
+) -> None:
+    broken = b"RIFF\xff\xff\xff\xffWAVEdata\x00\x00\x00\x00"  # samples before any format
+    preview = {"data": base64.b64encode(broken).decode(), "response_format": "wav"}
+    answer = {"output": {"voice": "qwen-tts-vd-robot-voice-1-ab", "preview_audio": preview}}
+    async with ScriptedServer(customization_answers=[answer]) as server:
+        with pytest.raises(ProtocolError):
+            await server.client(http).design_voice(
+                name="robot", description="A robot.", preview_text="Beep.", target_model=VD_MODEL
+            )
