@@ -46,7 +46,7 @@ from .voices import (
     voices_for_language,
 )
 
-# Requests are bounded per text (see streaming.py); calls need no extra limit.
+# Requests are bounded per text (see sentence_pipeline.py); calls need no extra limit.
 PARALLEL_UPDATES = 0
 
 # Options that change the audio: the profile's values become HA's defaults (cache key).

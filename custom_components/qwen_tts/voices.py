@@ -112,7 +112,13 @@ SYSTEM_VOICES: dict[str, SystemVoice] = {
     "Ebona": SystemVoice("Ebona"),
 }
 _FLASH = frozenset(_GENERAL) | frozenset(_DIALECTS)
-_INSTRUCT = frozenset(_GENERAL[:6] + _GENERAL[9:27])
+_INSTRUCT = frozenset(
+    {
+        "Cherry", "Ethan", "Serena", "Chelsie", "Nofish", "Elias", "Momo", "Vivian", "Moon",
+        "Maia", "Kai", "Bella", "Eldric Sage", "Mia", "Mochi", "Bellona", "Vincent", "Bunny",
+        "Neil", "Arthur", "Nini", "Seren", "Pip", "Stella",
+    }
+)  # fmt: skip
 _QWEN_TTS = frozenset({"Cherry", "Ethan", "Serena", "Chelsie"})
 _QWEN_TTS_LATEST = _QWEN_TTS | {"Jada", "Dylan", "Sunny"}
 
