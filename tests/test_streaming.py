@@ -302,6 +302,17 @@ async def test_failing_text_source_fails_the_stream(
     await _sockets_closed(emulator)
 
 
+async def _still_writing(released: asyncio.Event) -> AsyncGenerator[str]:
+    """A reply whose first sentence arrives and whose rest never does; ``released`` is set
+    once the stream lets go of it."""
+    try:
+        yield "Hello there. "
+        await asyncio.Event().wait()
+        yield "This never comes."
+    finally:
+        released.set()
+
+
 async def test_refused_session_stops_reading_the_text(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
@@ -309,15 +320,7 @@ async def test_refused_session_stops_reading_the_text(
     emulator.fail_next(401, "InvalidApiKey", kind="realtime")
     released = asyncio.Event()
 
-    async def still_writing() -> AsyncGenerator[str]:
-        try:
-            yield "Hello there. "
-            await asyncio.Event().wait()
-            yield "This never comes."
-        finally:
-            released.set()
-
-    err = await _stream_error(hass, _engine(hass, setup_integration), still_writing(), WAV)
+    err = await _stream_error(hass, _engine(hass, setup_integration), _still_writing(released), WAV)
     assert err.translation_key == "auth_failed"
     async with asyncio.timeout(TIMEOUT):
         await released.wait()
@@ -332,16 +335,8 @@ async def test_consumer_stopping_while_the_first_words_are_read_lets_go_of_the_t
     assert isinstance(entity, tts.TextToSpeechEntity)
     released = asyncio.Event()
 
-    async def still_writing() -> AsyncGenerator[str]:
-        try:
-            yield "Hello there. "
-            await asyncio.Event().wait()
-            yield "This never comes."
-        finally:
-            released.set()
-
     response = await entity.async_stream_tts_audio(
-        TTSAudioRequest("en-US", dict(WAV), still_writing())
+        TTSAudioRequest("en-US", dict(WAV), _still_writing(released))
     )
     consumer = asyncio.create_task(anext(response.data_gen))
     await asyncio.sleep(0)  # the consumer took the first words and looks for more
