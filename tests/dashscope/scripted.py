@@ -94,11 +94,14 @@ class ScriptedServer:
         if self.raw_answer is not None:
             return web.Response(body=self.raw_answer, content_type=self.raw_content_type)
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await resp.prepare(request)
-        for piece in self.sse_writes:
-            await resp.write(piece)
-            await asyncio.sleep(0.005)  # let each write reach the client as its own read
-        await resp.write_eof()
+        try:
+            await resp.prepare(request)
+            for piece in self.sse_writes:
+                await resp.write(piece)
+                await asyncio.sleep(0.005)  # let each write reach the client as its own read
+            await resp.write_eof()
+        except ConnectionError:  # the client stopped reading (an error, or the stop frame)
+            pass
         return resp
 
     async def _customization(self, request: web.Request) -> web.Response:
