@@ -17,7 +17,6 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 import gc
-import logging
 import statistics
 import sys
 import time
@@ -341,8 +340,6 @@ async def memory_child(base_url: str, api_key: str, chars: int) -> None:
 
 
 async def main() -> None:
-    # Streams stopped after their first audio leave the emulator writing to closed sockets.
-    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     started = time.monotonic()
     emu = DashScopeEmulator(api_key="bench-key")
     await emu.start()

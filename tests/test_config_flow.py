@@ -176,7 +176,15 @@ async def test_custom_url_of_a_region_is_stored_as_that_region(
     assert result["title"] == "Qwen TTS (Singapore)"
 
 
-@pytest.mark.parametrize("base_url", ["ftp://127.0.0.1/api/v1", "127.0.0.1:8765/api/v1", "http://"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "ftp://127.0.0.1/api/v1",
+        "127.0.0.1:8765/api/v1",
+        "http://",
+        "http://user:secret@127.0.0.1:8765/api/v1",
+    ],
+)
 async def test_bad_url_is_refused_on_the_field(
     hass: HomeAssistant, emulator: DashScopeEmulator, base_url: str
 ) -> None:

@@ -45,6 +45,10 @@ class Endpoint:
         parts = urlsplit(base_url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url!r}")
+        if parts.username is not None or parts.password is not None:
+            # DashScope authenticates with the API key only; credentials would leak into
+            # titles and diagnostics.
+            raise ValueError("a base URL must not carry a user name or password")
         path = parts.path.rstrip("/")
         return cls(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
 
