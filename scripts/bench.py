@@ -352,7 +352,7 @@ async def main() -> None:
             note(
                 f"emulator: {ms(FIRST_CHUNK_DELAY):g} ms to first audio, audio paced at "
                 f"{REALTIME_FACTOR:g}x real time; profile qwen3-tts-flash / Cherry, streamed WAV "
-                "24 kHz (converted by Home Assistant)"
+                "24 kHz (Home Assistant 2026.10 converts it; 2026.11 passes it on)"
             )
             await ttfa_overhead(bench)
             await assist(bench)

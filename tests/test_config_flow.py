@@ -176,13 +176,24 @@ async def test_custom_url_of_a_region_is_stored_as_that_region(
     assert result["title"] == "Qwen TTS (Singapore)"
 
 
+async def test_url_with_credentials_is_refused_on_the_field(
+    hass: HomeAssistant, emulator: DashScopeEmulator
+) -> None:
+    base_url = emulator.base_url.replace("http://", "http://user:secret@")
+    result = await custom_account(hass, base_url)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "endpoint"
+    assert result["errors"] == {CONF_BASE_URL: "url_has_credentials"}
+    assert key_checks(emulator) == []
+
+
 @pytest.mark.parametrize(
     "base_url",
     [
         "ftp://127.0.0.1/api/v1",
         "127.0.0.1:8765/api/v1",
         "http://",
-        "http://user:secret@127.0.0.1:8765/api/v1",
     ],
 )
 async def test_bad_url_is_refused_on_the_field(

@@ -155,7 +155,9 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 data = _canonical(Region.CUSTOM, self._account[CONF_API_KEY], base_url)
             except ValueError:
-                errors[CONF_BASE_URL] = "invalid_url"
+                # A user name or password in the URL would end up in titles and diagnostics.
+                has_credentials = "@" in urlsplit(base_url).netloc
+                errors[CONF_BASE_URL] = "url_has_credentials" if has_credentials else "invalid_url"
             else:
                 if (error := await self._async_check(data)) is None:
                     return self._async_done(data)
