@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
+from homeassistant.components import media_source
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.qwen_tts.const import DEFAULT_PROFILE, DEFAULT_PROFILE_NAME, DOMAIN
 
 from . import sample_audio
-from .emulator import DashScopeEmulator
+from .emulator import DashScopeEmulator, render_pcm
+from .tts_helpers import wav_parts
 
 HTTP_CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 REALTIME_CLONE_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
 
 
 @pytest.fixture(autouse=True)
-async def components(hass: HomeAssistant, tmp_path: Path) -> None:
-    """ffmpeg from imageio, a local media folder and the repairs UI, before the account."""
+async def components(hass: HomeAssistant, tmp_path: Path) -> AsyncIterator[None]:
+    """ffmpeg from imageio, a local media folder, a TTS cache and the repairs UI, before the
+    account."""
     hass.config.media_dirs = {"local": str(tmp_path)}
-    assert await async_setup_component(
-        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": sample_audio.FFMPEG}}
-    )
-    assert await async_setup_component(hass, "repairs", {})
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(
+            hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": sample_audio.FFMPEG}}
+        )
+        assert await async_setup_component(hass, "repairs", {})
+        yield
 
 
 @pytest.fixture
@@ -84,6 +91,28 @@ async def _submit(client: Any, flow_id: str, data: dict[str, Any]) -> dict[str, 
     return dict(await response.json())
 
 
+async def _speak(
+    hass: HomeAssistant, hass_client: Any, message: str, options: dict[str, Any]
+) -> bytes:
+    """``tts.speak`` to a media player, then fetch the WAV the player is handed."""
+    plays = async_mock_service(hass, "media_player", "play_media")
+    await hass.services.async_call(
+        "tts",
+        "speak",
+        {
+            "entity_id": "tts.qwen_tts_speech",
+            "media_player_entity_id": "media_player.kitchen",
+            "message": message,
+            "options": {**options, "preferred_format": "wav"},
+        },
+        blocking=True,
+    )
+    media = await media_source.async_resolve_media(hass, plays[-1].data["media_content_id"], None)
+    response = await (await hass_client()).get(media.url)
+    assert response.status == 200
+    return await response.read()
+
+
 def _options(form: dict[str, Any]) -> list[str]:
     (field,) = form["data_schema"]
     return [option["value"] for option in field["selector"]["select"]["options"]]
@@ -115,6 +144,14 @@ async def test_create_list_delete_then_pick_another_voice(
     )
     assert listed is not None
     assert mom in [voice["voice"] for voice in listed["voices"]]  # type: ignore[union-attr]
+
+    served = await _speak(hass, hass_client, "Good night.", {"voice": "mom"})
+
+    [request] = emulator.requests_of("synthesis_stream")
+    assert request.model == HTTP_CLONE_MODEL
+    assert request.body["input"]["voice"] == mom
+    assert wav_parts(served)[1] == render_pcm("Good night.")
+
     await _use_voice(hass, entry, mom)
     assert _issue(hass, entry) is None
 
