@@ -101,3 +101,11 @@ def test_streamed_run_without_punctuation_is_cut_at_the_limit() -> None:
     assert pieces
     assert all(len(p) <= 50 for p in pieces)
     assert _words(" ".join(pieces + splitter.flush())) == ["word"] * 30
+
+
+def test_streamed_long_sentence_is_cut_even_when_the_next_one_arrives_with_it() -> None:
+    splitter = SentenceSplitter(50)
+    pieces = splitter.feed("word " * 30 + "end. Then it beeps.") + splitter.flush()
+    assert all(len(p) <= 50 for p in pieces)
+    assert pieces[-1] == "Then it beeps."
+    assert _words(" ".join(pieces)) == ["word"] * 30 + ["end.", "Then", "it", "beeps."]

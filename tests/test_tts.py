@@ -593,6 +593,20 @@ async def test_a_long_text_as_mp3_is_one_stream(
     assert len(decoded) >= len(expected_pcm(texts))
 
 
+async def test_a_sentence_longer_than_a_request_is_cut_between_words_wherever_it_stands(
+    setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak
+) -> None:
+    text = "word " * 150 + "end. Then it beeps."  # a 754-character sentence, then another
+
+    served = await speak(text, "en", WAV)
+
+    assert served.status == 200
+    texts = spoken_texts(sorted(emulator.requests_of("synthesis_stream"), key=lambda r: r.started))
+    assert all(len(t) <= 600 for t in texts)
+    assert " ".join(texts).split() == text.split()
+    assert wav_parts(served.body)[1] == expected_pcm(texts)
+
+
 @pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
 async def test_the_qwen_tts_family_gets_512_token_chunks_of_pcm(
     setup_integration: MockConfigEntry, emulator: DashScopeEmulator, speak: Speak

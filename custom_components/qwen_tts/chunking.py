@@ -117,20 +117,20 @@ class SentenceSplitter:
     def feed(self, delta: str) -> list[str]:
         """Add text; return the sentences it completed (a Latin sentence is complete once
         the whitespace after its punctuation has arrived)."""
-        self._buffer += delta
-        done: list[str] = []
-        parts = list(sentences(self._buffer))
+        parts = list(sentences(self._buffer + delta))
         # The last part is still open unless it ends with a confirmed boundary.
-        while len(parts) > 1:
-            done.append(parts.pop(0))
-        if parts and self._ends_sentence(parts[0]):
-            done.append(parts.pop(0))
-        self._buffer = parts[0] if parts else ""
+        self._buffer = parts.pop() if parts and not self._ends_sentence(parts[-1]) else ""
+        done = [piece for part in parts for piece in self._fit(part)]
         if self._cost(self._buffer) > self._limit:
-            pieces = list(_wrap(self._buffer, self._limit, self._cost))
-            done += pieces[:-1]
-            self._buffer = pieces[-1]
+            *pieces, self._buffer = _wrap(self._buffer, self._limit, self._cost)
+            done += pieces
         return [s.strip() for s in done if s.strip()]
+
+    def _fit(self, sentence: str) -> Iterator[str]:
+        """A complete sentence, cut when it alone exceeds the limit."""
+        if self._cost(sentence) > self._limit:
+            return _wrap(sentence, self._limit, self._cost)
+        return iter((sentence,))
 
     def flush(self) -> list[str]:
         """Return what is left when the text has ended."""
