@@ -16,9 +16,9 @@ from contextlib import aclosing
 import math
 from typing import Any
 
-from .audio import LeadingTagStripper
 from .chunking import Cost, SentenceSplitter, join_sentences
 from .const import DOMAIN
+from .mp3 import LeadingTagStripper
 
 # Requests synthesizing at the same time for one stream.
 MAX_IN_FLIGHT = 3

@@ -49,9 +49,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from .audio import pcm_to_wav, wav_header
 from .const import DOMAIN
-from .dashscope import DashScopeClient, DashScopeError, ProtocolError, RealtimeSettings
+from .dashscope import (
+    DashScopeClient,
+    DashScopeError,
+    ProtocolError,
+    RealtimeSettings,
+    pcm_to_wav,
+    wav_header,
+)
 from .errors import to_ha_error
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
 from .speech import OutputFormat, SpeechPlan

@@ -1,21 +1,6 @@
-"""WAV and MP3 packaging of the audio the TTS entity hands to Home Assistant.
-
-WAV headers come from the client's WAV helpers (``dashscope.wav``): the service speaks
-s16le mono, their default.
-"""
+"""MP3 streams joined into one: the ID3v2 tag each of them starts with."""
 
 from __future__ import annotations
-
-from .dashscope.wav import STREAMING_SIZE, WAV_HEADER_SIZE, pcm_to_wav, wav_header
-
-__all__ = [
-    "STREAMING_SIZE",
-    "WAV_HEADER_SIZE",
-    "LeadingTagStripper",
-    "id3v2_length",
-    "pcm_to_wav",
-    "wav_header",
-]
 
 _ID3_HEADER_SIZE = 10
 
