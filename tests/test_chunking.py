@@ -7,9 +7,9 @@ import re
 import pytest
 
 from custom_components.qwen_tts.chunking import (
+    Cost,
     SentenceSplitter,
     char_cost,
-    split_text,
     token_cost,
 )
 
@@ -24,14 +24,20 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\S+", text)
 
 
-def test_short_text_is_one_request() -> None:
+def split_text(text: str, limit: int, cost: Cost = char_cost) -> list[str]:
+    """The pieces of a text that is complete from the start (``tts.speak``)."""
+    splitter = SentenceSplitter(limit, cost)
+    return splitter.feed(text) + splitter.flush()
+
+
+def test_short_text_is_one_piece() -> None:
     assert split_text("Good night, sweet dreams.", 600) == ["Good night, sweet dreams."]
 
 
 def test_long_english_text_is_split_only_at_sentence_ends() -> None:
     text = ENGLISH * 12  # about 2,000 characters
     chunks = split_text(text, 600)
-    assert len(chunks) == 4
+    assert len(chunks) == 5 * 12  # four sentences and a ";" clause each time
     assert all(len(c) <= 600 for c in chunks)
     assert all(c.endswith((".", "!", "?", ";")) for c in chunks)
     assert _words(" ".join(chunks)) == _words(text)

@@ -1,4 +1,5 @@
-"""Split text into synthesis requests at sentence boundaries, whole or as it streams in."""
+"""Cut text at sentence boundaries as it arrives (a whole message is one piece); joining
+sentences into requests is the sentence pipeline's (sentence_pipeline.py)."""
 
 from __future__ import annotations
 
@@ -86,16 +87,6 @@ def _pack(
             chunk += piece
     if chunk.strip():
         yield chunk
-
-
-def split_text(text: str, limit: int, cost: Cost = char_cost) -> list[str]:
-    """Split ``text`` into chunks of at most ``limit`` (by ``cost``) at sentence boundaries.
-
-    Joining the chunks gives back the text (apart from surrounding whitespace); a sentence is
-    only cut when it alone exceeds the limit.
-    """
-    chunks = _pack(list(sentences(text)), limit, cost, lambda s: _wrap(s, limit, cost))
-    return [c.strip() for c in chunks if c.strip()]
 
 
 def join_sentences(text: str, sentence: str) -> str:
