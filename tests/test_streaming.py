@@ -16,7 +16,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
-import imageio_ffmpeg
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -28,7 +27,7 @@ from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
-from .tts_helpers import gather_until_failure
+from .tts_helpers import FFMPEG, gather_until_failure, max_overlap
 
 STREAMING_WAV_SIZE = 0xFFFFFFFF
 REPLY = (
@@ -56,9 +55,7 @@ async def tts_environment(hass: HomeAssistant, tmp_path: object) -> AsyncIterato
     """Home Assistant's tts with an ffmpeg binary (CI has no system ffmpeg), caching to a
     temporary directory."""
     with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(
-            hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": imageio_ffmpeg.get_ffmpeg_exe()}}
-        )
+        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
         yield
 
 
@@ -450,7 +447,7 @@ async def test_long_message_runs_balanced_requests_three_at_a_time(
     assert len(texts) % MAX_IN_FLIGHT == 0
     assert all(len(t) <= 600 and t.endswith(".") for t in texts)
     assert " ".join(texts) == text
-    assert _max_overlap(requests) <= MAX_IN_FLIGHT
+    assert max_overlap(requests) <= MAX_IN_FLIGHT
     _, _, pcm = _wav(data)
     assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
 
@@ -470,12 +467,6 @@ async def test_long_mp3_message_is_one_mp3_stream(
     assert stream.extension == "mp3"
     assert data.startswith(b"ID3")
     assert data.count(b"ID3\x04") == 1
-
-
-def _max_overlap(requests: list[RecordedRequest]) -> int:
-    """The most requests that were running (started, audio not all sent) at one moment."""
-    spans = [(r.started, r.audio_times[-1]) for r in requests]
-    return max(sum(1 for s, e in spans if s <= start < e) for start, _ in spans)
 
 
 # --- HTTP-only voices: sentences pipelined over SSE -----------------------------------------
@@ -529,7 +520,7 @@ async def test_http_voice_streams_sentences_three_at_a_time(
     requests = emulator.requests_of("synthesis_stream")
     texts = [_body(r)["input"]["text"] for r in requests]
     assert " ".join(texts) == LONG_REPLY
-    assert 1 < _max_overlap(requests) <= MAX_IN_FLIGHT
+    assert 1 < max_overlap(requests) <= MAX_IN_FLIGHT
     _, _, pcm = _wav(data)
     assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
 
@@ -653,7 +644,7 @@ async def test_realtime_cloned_voice_speaks_a_long_message_in_parallel_sessions(
     assert len(sessions) == MAX_IN_FLIGHT
     assert " ".join(texts) == text
     assert all(s.event_types()[-1] == "session.finish" for s in sessions)
-    assert _max_overlap(sessions) <= MAX_IN_FLIGHT
+    assert max_overlap(sessions) <= MAX_IN_FLIGHT
     assert _wav(data)[2] == b"".join(render_pcm(t, 24000) for t in texts)
 
 
