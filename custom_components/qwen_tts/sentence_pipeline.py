@@ -41,7 +41,7 @@ class _Segment:
 
 class SentencePipeline:
     """Sentences cut from the incoming text, synthesized as separate requests (at most
-    ``lanes`` at once, at most ``MAX_AHEAD`` not yet yielded in full) and yielded strictly
+    ``MAX_IN_FLIGHT`` at once, at most ``MAX_AHEAD`` not yet yielded in full) and yielded strictly
     in order, each chunk as soon as it arrives.
 
     While text streams in, each request takes the complete sentences waiting (up to the
@@ -55,16 +55,14 @@ class SentencePipeline:
         cost: Cost,
         *,
         strip_tags: bool,
-        lanes: int = MAX_IN_FLIGHT,
     ) -> None:
         """Prepare; nothing runs before ``audio()``."""
         self._synthesize = synthesize
         self._limit = limit
         self._cost = cost
         self._strip_tags = strip_tags
-        self._lane_count = lanes
-        self._lanes = asyncio.Semaphore(lanes)
-        self._window = asyncio.Semaphore(max(lanes, MAX_AHEAD))
+        self._lanes = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._window = asyncio.Semaphore(MAX_AHEAD)
         self._pending: deque[str] = deque()
         self._ended = False
         self._halted = False
@@ -130,7 +128,7 @@ class SentencePipeline:
         """The text of the next request.
 
         While text streams in: the complete sentences waiting, up to the text limit. Once
-        it has all arrived, what is left is cut into a multiple of ``lanes`` requests of
+        it has all arrived, what is left is cut into a multiple of ``MAX_IN_FLIGHT`` requests of
         balanced size, so the lanes finish together.
         """
         if self._ended and not self._balanced:
@@ -154,7 +152,7 @@ class SentencePipeline:
         total = cost(" ".join(sentences))
         requests = math.ceil(total / self._limit)
         if requests > 1:
-            requests = math.ceil(requests / self._lane_count) * self._lane_count
+            requests = math.ceil(requests / MAX_IN_FLIGHT) * MAX_IN_FLIGHT
         # The smallest size bound for which greedy packing needs no more than that many.
         low = max(cost(sentence) for sentence in sentences)
         high = max(low, self._limit)
