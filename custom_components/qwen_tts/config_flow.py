@@ -45,7 +45,7 @@ from .dashscope import (
     Region,
     ServiceError,
 )
-from .dashscope.endpoint import REGION_BASE_URLS
+from .dashscope.endpoint import REGION_BASE_URLS, URLCredentialsError
 from .profile_flow import ProfileSubentryFlow
 from .runtime import endpoint_from_data
 
@@ -154,10 +154,10 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             self._account[CONF_BASE_URL] = base_url = user_input[CONF_BASE_URL].strip()
             try:
                 data = _canonical(Region.CUSTOM, self._account[CONF_API_KEY], base_url)
+            except URLCredentialsError:
+                errors[CONF_BASE_URL] = "url_has_credentials"
             except ValueError:
-                # A user name or password in the URL would end up in titles and diagnostics.
-                has_credentials = "@" in urlsplit(base_url).netloc
-                errors[CONF_BASE_URL] = "url_has_credentials" if has_credentials else "invalid_url"
+                errors[CONF_BASE_URL] = "invalid_url"
             else:
                 if (error := await self._async_check(data)) is None:
                     return self._async_done(data)
@@ -211,10 +211,9 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_check(self, data: Mapping[str, Any]) -> str | None:
         """Abort when another entry has this key on this endpoint, else check the key."""
-        match = {CONF_REGION: data[CONF_REGION], CONF_API_KEY: data[CONF_API_KEY]}
-        if CONF_BASE_URL in data:
-            match[CONF_BASE_URL] = data[CONF_BASE_URL]
-        self._async_abort_entries_match(match)
+        self._async_abort_entries_match(
+            {key: data[key] for key in (CONF_REGION, CONF_API_KEY, CONF_BASE_URL) if key in data}
+        )
         return await async_check_api_key(self.hass, data)
 
     def _async_done(self, data: dict[str, Any]) -> ConfigFlowResult:

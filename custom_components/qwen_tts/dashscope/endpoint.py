@@ -9,6 +9,10 @@ from urllib.parse import urlsplit, urlunsplit
 REALTIME_PATH = "/api-ws/v1/realtime"
 
 
+class URLCredentialsError(ValueError):
+    """A base URL carrying a user name or password (DashScope only takes the API key)."""
+
+
 class Region(StrEnum):
     """The regions the integration offers."""
 
@@ -48,7 +52,7 @@ class Endpoint:
         if parts.username is not None or parts.password is not None:
             # DashScope authenticates with the API key only; credentials would leak into
             # titles and diagnostics.
-            raise ValueError("a base URL must not carry a user name or password")
+            raise URLCredentialsError("a base URL must not carry a user name or password")
         path = parts.path.rstrip("/")
         return cls(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
 
