@@ -21,8 +21,7 @@ from homeassistant.helpers import config_validation as cv, service
 import probatio
 
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
-from .dashscope import AccountVoice, DashScopeError, DesignedVoice
-from .dashscope.wav import WavFormatError, is_riff, pcm_to_wav, repair_wav
+from .dashscope import AccountVoice, DashScopeError
 from .errors import to_ha_error
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
@@ -232,7 +231,9 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
     file_name = _UNSAFE_FILE_CHARS.sub("_", f"{name}-{voice.voice}").lstrip(".")
     relative = f"{PREVIEW_FOLDER}/{file_name}.{extension}"
     try:
-        await call.hass.async_add_executor_job(_save_preview, media_dir / relative, designed)
+        await call.hass.async_add_executor_job(
+            _save_preview, media_dir / relative, designed.preview_audio
+        )
     except OSError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
@@ -297,18 +298,9 @@ def _preview_media_dir(hass: HomeAssistant) -> tuple[str, Path]:
     return media_dir_id, Path(media_dirs[media_dir_id])
 
 
-def _save_preview(path: Path, designed: DesignedVoice) -> None:
-    """Write the preview as a playable file: MP3 as is, WAV with correct sizes, PCM with a
-    WAV header (blocking: run in the executor)."""
-    audio = designed.preview_audio
-    if path.suffix == ".wav":
-        if not is_riff(audio):
-            audio = pcm_to_wav(audio, designed.preview_sample_rate)
-        else:
-            try:
-                audio, _ = repair_wav(audio)
-            except WavFormatError:
-                LOGGER.debug("Keeping a preview WAV whose header could not be repaired")
+def _save_preview(path: Path, audio: bytes) -> None:
+    """Write the preview as the client hands it over: a WAV with its real sizes, or MP3
+    (blocking: run in the executor)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(audio)
 
