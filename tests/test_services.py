@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .emulator.audio import render_pcm
 from .sample_audio import pcm_of
 
 PREVIEW_TEXT = "Good evening. The washing machine has finished its program."
+CALM_ANNOUNCER = {"name": "announcer", "description": "A calm voice.", "preview_text": PREVIEW_TEXT}
 
 
 @pytest.fixture
@@ -111,6 +113,66 @@ def _uploaded_audio(emulator: DashScopeEmulator) -> tuple[str, bytes]:
     return header.removeprefix("data:").removesuffix(";base64"), base64.b64decode(encoded)
 
 
+def _uploaded_format(emulator: DashScopeEmulator) -> tuple[str, bytes, int, int]:
+    """The mime type, PCM, sample rate and channels of the one uploaded sample."""
+    mime_type, audio = _uploaded_audio(emulator)
+    return (mime_type, *pcm_of(audio))
+
+
+def _local_media(media_dir: Path, filename: str, sample: bytes) -> str:
+    """Put a sample in the local media folder and return its media-source id."""
+    (media_dir / filename).write_bytes(sample)
+    return f"media-source://media_source/local/{filename}"
+
+
+async def _create_voice(
+    hass: HomeAssistant, entry: MockConfigEntry, name: str, **data: Any
+) -> dict[str, Any] | None:
+    """Call ``create_voice`` for ``name`` with a sample source and other fields."""
+    return await _call(hass, entry, "create_voice", name=name, **data)
+
+
+type CreateFromMedia = Callable[[str, bytes, str], Awaitable[dict[str, Any] | None]]
+
+
+@pytest.fixture
+def create_from_local_media(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, media_dir: Path
+) -> CreateFromMedia:
+    """Put a sample file in the local media folder and call ``create_voice`` with it."""
+
+    async def _create(filename: str, sample: bytes, name: str) -> dict[str, Any] | None:
+        media_id = _local_media(media_dir, filename, sample)
+        return await _create_voice(hass, setup_integration, name, media=media_id)
+
+    return _create
+
+
+async def _refused_creation(
+    hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry, **data: Any
+) -> ServiceValidationError:
+    """Call ``create_voice`` for a voice named ``gm`` that must refuse before DashScope."""
+    return await _refused(hass, emulator, entry, "create_voice", **({"name": "gm"} | data))
+
+
+async def _tts_media_id(hass: HomeAssistant, hass_client: Any, message: str) -> str:
+    """A ``media-source://tts`` id for the message, served by Home Assistant on loopback."""
+    client = await hass_client()  # Home Assistant's HTTP server on a loopback port
+    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
+    (engine,) = hass.states.async_entity_ids("tts")
+    return f"media-source://tts/{engine}?message={quote(message)}"
+
+
+SAMPLE_URL = "https://example.com/a.wav"
+
+
+def _assert_knows_voice(entry: MockConfigEntry, name: str, voice: str) -> None:
+    """The account's voices find ``name`` as ``voice`` without another refresh."""
+    found = entry.runtime_data.voices.find(name)
+    assert found is not None
+    assert found.voice == voice
+
+
 # create_voice
 
 
@@ -121,17 +183,13 @@ async def test_create_voice_from_local_media_uploads_the_sample_and_responds(
     media_dir: Path,
 ) -> None:
     sample = sample_audio.wav(8.0)
-    (media_dir / "grandma.wav").write_bytes(sample)
+    media_id = _local_media(media_dir, "grandma.wav", sample)
 
-    response = await _call(
+    response = await _create_voice(
         hass,
         setup_integration,
-        "create_voice",
-        name="grandma",
-        media={
-            "media_content_id": "media-source://media_source/local/grandma.wav",
-            "media_content_type": "audio/wav",
-        },
+        "grandma",
+        media={"media_content_id": media_id, "media_content_type": "audio/wav"},
     )
 
     assert response is not None
@@ -151,42 +209,21 @@ async def test_create_voice_from_local_media_uploads_the_sample_and_responds(
 
 
 async def test_created_voice_is_known_to_the_account_at_once(
-    hass: HomeAssistant,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    setup_integration: MockConfigEntry, create_from_local_media: CreateFromMedia
 ) -> None:
-    (media_dir / "grandma.wav").write_bytes(sample_audio.wav(5.0))
-    response = await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="grandma",
-        media="media-source://media_source/local/grandma.wav",
-    )
+    response = await create_from_local_media("grandma.wav", sample_audio.wav(5.0), "grandma")
     assert response is not None
-    voice = setup_integration.runtime_data.voices.find("grandma")
-    assert voice is not None
-    assert voice.voice == response["voice"]
+    _assert_knows_voice(setup_integration, "grandma", response["voice"])
 
 
 async def test_a_stereo_media_sample_is_uploaded_as_mono(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    emulator: DashScopeEmulator, create_from_local_media: CreateFromMedia
 ) -> None:
-    (media_dir / "memo.wav").write_bytes(sample_audio.wav(5.0, rate=48000, channels=2))
+    stereo = sample_audio.wav(5.0, rate=48000, channels=2)
 
-    await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="grandpa",
-        media="media-source://media_source/local/memo.wav",
-    )
+    await create_from_local_media("memo.wav", stereo, "grandpa")
 
-    mime_type, audio = _uploaded_audio(emulator)
-    _, rate, channels = pcm_of(audio)
+    mime_type, _, rate, channels = _uploaded_format(emulator)
     assert (mime_type, rate, channels) == ("audio/wav", 48000, 1)
 
 
@@ -199,11 +236,10 @@ async def test_create_voice_from_an_allowed_mp3_file_uploads_a_24khz_mono_wav(
     path = allowed_dir / "recording.bin"  # the name says nothing; the content is MP3
     path.write_bytes(sample_audio.mp3(6.0, rate=44100, channels=2))
 
-    response = await _call(
+    response = await _create_voice(
         hass,
         setup_integration,
-        "create_voice",
-        name="mom",
+        "mom",
         file_path=str(path),
         text="Good night, sleep well.",
         language="en-US",
@@ -216,54 +252,30 @@ async def test_create_voice_from_an_allowed_mp3_file_uploads_a_24khz_mono_wav(
     assert creation["target_model"] == "qwen3-tts-vc-realtime-2026-01-15"
     assert creation["text"] == "Good night, sleep well."
     assert creation["language"] == "en"
-    mime_type, audio = _uploaded_audio(emulator)
-    pcm, rate, channels = pcm_of(audio)
+    mime_type, pcm, rate, channels = _uploaded_format(emulator)
     assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
     assert len(pcm) / 2 / 24000 == pytest.approx(6.0, abs=0.1)
 
 
 async def test_an_m4a_from_a_phone_is_uploaded_as_a_wav(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    emulator: DashScopeEmulator, create_from_local_media: CreateFromMedia
 ) -> None:
-    (media_dir / "memo.m4a").write_bytes(sample_audio.m4a(7.0, rate=48000))
+    await create_from_local_media("memo.m4a", sample_audio.m4a(7.0, rate=48000), "dad")
 
-    await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="dad",
-        media="media-source://media_source/local/memo.m4a",
-    )
-
-    mime_type, audio = _uploaded_audio(emulator)
-    _, rate, channels = pcm_of(audio)
+    mime_type, _, rate, channels = _uploaded_format(emulator)
     assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
 
 
 async def test_a_long_96khz_wav_is_uploaded_as_a_24khz_mono_wav(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    emulator: DashScopeEmulator, create_from_local_media: CreateFromMedia
 ) -> None:
     recording = sample_audio.wav(45.0, rate=96000)  # 8.64 MB: 11.5 MB as base64, too large
     assert len(base64.b64encode(recording)) > 10_000_000
-    (media_dir / "studio.wav").write_bytes(recording)
 
-    response = await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="narrator",
-        media="media-source://media_source/local/studio.wav",
-    )
+    response = await create_from_local_media("studio.wav", recording, "narrator")
 
     assert response is not None
-    mime_type, audio = _uploaded_audio(emulator)
-    pcm, rate, channels = pcm_of(audio)
+    mime_type, pcm, rate, channels = _uploaded_format(emulator)
     assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
     assert len(pcm) == 45 * 24000 * 2
     assert response["voice"] in emulator.voices
@@ -275,18 +287,14 @@ async def test_create_voice_from_tts_media_downloads_it_through_home_assistant(
     setup_integration: MockConfigEntry,
     hass_client: Any,
 ) -> None:
-    client = await hass_client()  # Home Assistant's HTTP server on a loopback port
-    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
     message = "Good night, sweet dreams, sleep tight, see you in the morning. " * 2
-    (engine,) = hass.states.async_entity_ids("tts")
-    media_id = f"media-source://tts/{engine}?message={quote(message)}"
+    media_id = await _tts_media_id(hass, hass_client, message)
 
-    response = await _call(hass, setup_integration, "create_voice", name="robot", media=media_id)
+    response = await _create_voice(hass, setup_integration, "robot", media=media_id)
 
     assert response is not None
     assert response["name"] == "robot"
-    mime_type, audio = _uploaded_audio(emulator)
-    pcm, rate, channels = pcm_of(audio)
+    mime_type, pcm, rate, channels = _uploaded_format(emulator)
     assert (mime_type, rate, channels) == ("audio/wav", 24000, 1)
     spoken = len(render_pcm(message.strip(), 24000)) / 2 / 24000
     assert len(pcm) / 2 / 24000 == pytest.approx(spoken, abs=0.5)
@@ -298,14 +306,11 @@ async def test_media_that_cannot_be_downloaded_is_refused(
     setup_integration: MockConfigEntry,
     hass_client: Any,
 ) -> None:
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
     emulator.fail_next(500, "InternalError", count=10)  # the speech behind the media fails
-    (engine,) = hass.states.async_entity_ids("tts")
-    media_id = f"media-source://tts/{engine}?message={quote('Good night, sleep tight.')}"
+    media_id = await _tts_media_id(hass, hass_client, "Good night, sleep tight.")
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, setup_integration, "create_voice", name="robot", media=media_id)
+        await _create_voice(hass, setup_integration, "robot", media=media_id)
 
     assert err.value.translation_key == "media_download_failed"
     assert err.value.translation_placeholders["media_content_id"] == media_id
@@ -317,13 +322,8 @@ async def test_create_voice_from_a_url_passes_the_url_to_dashscope(
 ) -> None:
     url = "https://example.com/recordings/grandma.wav"
 
-    response = await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="grandma",
-        url=url,
-        target_model="qwen3-tts-vc-realtime-2025-11-27",
+    response = await _create_voice(
+        hass, setup_integration, "grandma", url=url, target_model="qwen3-tts-vc-realtime-2025-11-27"
     )
 
     assert response is not None
@@ -351,7 +351,7 @@ async def test_a_url_dashscope_cannot_fetch_is_refused(
     url: str,
     key: str,
 ) -> None:
-    err = await _refused(hass, emulator, setup_integration, "create_voice", name="gm", url=url)
+    err = await _refused_creation(hass, emulator, setup_integration, url=url)
     assert err.translation_key == key
     assert err.translation_placeholders == {"url": url}
 
@@ -365,9 +365,7 @@ async def test_a_file_outside_the_allowed_folders_is_refused(
     path = tmp_path / "secret.wav"
     path.write_bytes(sample_audio.wav(5.0))
 
-    err = await _refused(
-        hass, emulator, setup_integration, "create_voice", name="gm", file_path=str(path)
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, file_path=str(path))
 
     assert err.translation_key == "file_path_not_allowed"
     assert err.translation_placeholders == {"file_path": str(path)}
@@ -380,9 +378,7 @@ async def test_a_missing_file_is_refused(
     allowed_dir: Path,
 ) -> None:
     path = str(allowed_dir / "missing.wav")
-    err = await _refused(
-        hass, emulator, setup_integration, "create_voice", name="gm", file_path=path
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, file_path=path)
     assert err.translation_key == "sample_file_unreadable"
     assert err.translation_placeholders["file_path"] == path
 
@@ -391,9 +387,7 @@ async def test_missing_media_is_refused(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
     media_id = "media-source://media_source/local/nothing-here.wav"
-    err = await _refused(
-        hass, emulator, setup_integration, "create_voice", name="gm", media=media_id
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, media=media_id)
     assert err.translation_key == "media_not_found"
     assert err.translation_placeholders["media_content_id"] == media_id
 
@@ -402,8 +396,8 @@ async def test_missing_media_is_refused(
     "sources",
     [
         {},
-        {"url": "https://example.com/a.wav", "file_path": "/tmp/a.wav"},
-        {"url": "https://example.com/a.wav", "media": "media-source://media_source/local/a.wav"},
+        {"url": SAMPLE_URL, "file_path": "/tmp/a.wav"},
+        {"url": SAMPLE_URL, "media": "media-source://media_source/local/a.wav"},
     ],
     ids=["none", "url_and_file", "url_and_media"],
 )
@@ -413,7 +407,7 @@ async def test_exactly_one_sample_source_is_required(
     setup_integration: MockConfigEntry,
     sources: dict[str, str],
 ) -> None:
-    err = await _refused(hass, emulator, setup_integration, "create_voice", name="gm", **sources)
+    err = await _refused_creation(hass, emulator, setup_integration, **sources)
     assert err.translation_key == "one_sample_source"
 
 
@@ -421,14 +415,7 @@ async def test_exactly_one_sample_source_is_required(
 async def test_an_invalid_voice_name_is_refused(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry, name: str
 ) -> None:
-    err = await _refused(
-        hass,
-        emulator,
-        setup_integration,
-        "create_voice",
-        name=name,
-        url="https://example.com/a.wav",
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, name=name, url=SAMPLE_URL)
     assert err.translation_key == "invalid_voice_name"
     assert err.translation_placeholders == {"name": name}
 
@@ -437,9 +424,7 @@ async def test_a_voice_name_of_16_characters_is_accepted(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
     name = "Grandma_1234_abc"
-    response = await _call(
-        hass, setup_integration, "create_voice", name=name, url="https://example.com/a.wav"
-    )
+    response = await _create_voice(hass, setup_integration, name, url=SAMPLE_URL)
     assert response is not None
     assert response["name"] == name
     assert _creations(emulator)[0]["preferred_name"] == name
@@ -448,14 +433,8 @@ async def test_a_voice_name_of_16_characters_is_accepted(
 async def test_a_model_that_cannot_clone_is_refused(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
-    err = await _refused(
-        hass,
-        emulator,
-        setup_integration,
-        "create_voice",
-        name="gm",
-        url="https://example.com/a.wav",
-        target_model="qwen3-tts-flash",
+    err = await _refused_creation(
+        hass, emulator, setup_integration, url=SAMPLE_URL, target_model="qwen3-tts-flash"
     )
     assert err.translation_key == "invalid_target_model"
     assert err.translation_placeholders["model"] == "qwen3-tts-flash"
@@ -464,15 +443,7 @@ async def test_a_model_that_cannot_clone_is_refused(
 async def test_an_unsupported_language_is_refused(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
-    err = await _refused(
-        hass,
-        emulator,
-        setup_integration,
-        "create_voice",
-        name="gm",
-        url="https://example.com/a.wav",
-        language="nl",
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, url=SAMPLE_URL, language="nl")
     assert err.translation_key == "invalid_language"
     assert err.translation_placeholders["language"] == "nl"
 
@@ -497,16 +468,9 @@ async def test_a_refused_sample_sends_nothing_to_dashscope(
     case: tuple[Any, str],
 ) -> None:
     make_sample, key = case
-    (media_dir / "sample.wav").write_bytes(make_sample())
+    media_id = _local_media(media_dir, "sample.wav", make_sample())
 
-    err = await _refused(
-        hass,
-        emulator,
-        setup_integration,
-        "create_voice",
-        name="gm",
-        media="media-source://media_source/local/sample.wav",
-    )
+    err = await _refused_creation(hass, emulator, setup_integration, media=media_id)
 
     assert err.translation_key == key
     assert _creations(emulator) == []
@@ -514,22 +478,12 @@ async def test_a_refused_sample_sends_nothing_to_dashscope(
 
 @pytest.mark.parametrize("ffmpeg_bin", ["/nonexistent/bin/ffmpeg"])
 async def test_without_ffmpeg_an_m4a_is_refused_saying_that_ffmpeg_is_needed(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    emulator: DashScopeEmulator, create_from_local_media: CreateFromMedia
 ) -> None:
-    (media_dir / "memo.m4a").write_bytes(sample_audio.m4a(5.0))
     before = len(emulator.requests)
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass,
-            setup_integration,
-            "create_voice",
-            name="dad",
-            media="media-source://media_source/local/memo.m4a",
-        )
+        await create_from_local_media("memo.m4a", sample_audio.m4a(5.0), "dad")
 
     assert err.value.translation_key == "ffmpeg_unavailable"
     assert str(err.value) == (
@@ -542,23 +496,11 @@ async def test_without_ffmpeg_an_m4a_is_refused_saying_that_ffmpeg_is_needed(
 
 @pytest.mark.parametrize("ffmpeg_bin", ["/nonexistent/bin/ffmpeg"])
 async def test_without_ffmpeg_a_16bit_wav_is_uploaded(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_dir: Path,
+    emulator: DashScopeEmulator, create_from_local_media: CreateFromMedia
 ) -> None:
-    (media_dir / "memo.wav").write_bytes(sample_audio.wav(5.0, rate=44100, channels=2))
+    await create_from_local_media("memo.wav", sample_audio.wav(5.0, rate=44100, channels=2), "dad")
 
-    await _call(
-        hass,
-        setup_integration,
-        "create_voice",
-        name="dad",
-        media="media-source://media_source/local/memo.wav",
-    )
-
-    _, audio = _uploaded_audio(emulator)
-    _, rate, channels = pcm_of(audio)
+    _, _, rate, channels = _uploaded_format(emulator)
     assert (rate, channels) == (44100, 1)
 
 
@@ -582,9 +524,7 @@ async def test_a_dashscope_error_is_translated_with_its_request_id(
     emulator.fail_next(status, code, kind="enrollment")
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass, setup_integration, "create_voice", name="gm", url="https://example.com/a.wav"
-        )
+        await _create_voice(hass, setup_integration, "gm", url=SAMPLE_URL)
 
     assert err.value.translation_key == key
     assert err.value.translation_placeholders["code"] == code
@@ -598,9 +538,7 @@ async def test_a_refused_api_key_starts_reauthentication(
     emulator.fail_next(401, "InvalidApiKey", kind="enrollment")
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass, setup_integration, "create_voice", name="gm", url="https://example.com/a.wav"
-        )
+        await _create_voice(hass, setup_integration, "gm", url=SAMPLE_URL)
     await hass.async_block_till_done()
 
     assert err.value.translation_key == "auth_failed"
@@ -697,9 +635,7 @@ async def test_design_voice_sends_the_description_and_refreshes_the_voices(
     }
     assert response is not None
     assert response["target_model"] == "qwen3-tts-vd-realtime-2026-01-15"
-    found = setup_integration.runtime_data.voices.find("narrator")
-    assert found is not None
-    assert found.voice == response["voice"]
+    _assert_knows_voice(setup_integration, "narrator", response["voice"])
 
 
 _DESIGN_INPUT_KEYS = {
@@ -740,8 +676,9 @@ async def test_design_voice_refuses_what_dashscope_would_refuse(
     fields: dict[str, str],
     key: str,
 ) -> None:
-    data = {"name": "announcer", "description": "A calm voice.", "preview_text": PREVIEW_TEXT}
-    err = await _refused(hass, emulator, setup_integration, "design_voice", **(data | fields))
+    err = await _refused(
+        hass, emulator, setup_integration, "design_voice", **(CALM_ANNOUNCER | fields)
+    )
     assert err.translation_key == key
 
 
@@ -764,15 +701,7 @@ async def test_design_voice_needs_a_media_folder_before_anything_is_paid_for(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
     hass.config.media_dirs = {}
-    err = await _refused(
-        hass,
-        emulator,
-        setup_integration,
-        "design_voice",
-        name="announcer",
-        description="A calm voice.",
-        preview_text=PREVIEW_TEXT,
-    )
+    err = await _refused(hass, emulator, setup_integration, "design_voice", **CALM_ANNOUNCER)
     assert err.translation_key == "no_media_folder"
 
 
@@ -781,14 +710,7 @@ async def test_a_design_error_is_translated(
 ) -> None:
     emulator.fail_next(400, "DataInspectionFailed", kind="design")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(
-            hass,
-            setup_integration,
-            "design_voice",
-            name="announcer",
-            description="A calm voice.",
-            preview_text=PREVIEW_TEXT,
-        )
+        await _call(hass, setup_integration, "design_voice", **CALM_ANNOUNCER)
     assert err.value.translation_key == "content_rejected"
 
 
@@ -833,9 +755,7 @@ async def test_list_voices_updates_the_account_voices(
 
     await _call(hass, setup_integration, "list_voices")
 
-    found = setup_integration.runtime_data.voices.find("grandma")
-    assert found is not None
-    assert found.voice == voice
+    _assert_knows_voice(setup_integration, "grandma", voice)
 
 
 async def test_a_list_error_is_translated(
@@ -866,9 +786,7 @@ async def test_delete_voice_by_name_or_id(
     media_dir: Path,
     by: str,
 ) -> None:
-    created = await _call(
-        hass, setup_integration, "create_voice", name="grandma", url="https://example.com/a.wav"
-    )
+    created = await _create_voice(hass, setup_integration, "grandma", url=SAMPLE_URL)
     assert created is not None
     voice = created["voice"]
 
@@ -947,9 +865,7 @@ async def test_a_designed_voice_is_known_even_when_the_refresh_after_it_fails(
     )
 
     assert response is not None
-    found = setup_integration.runtime_data.voices.find("narrator")
-    assert found is not None
-    assert found.voice == response["voice"]
+    _assert_knows_voice(setup_integration, "narrator", response["voice"])
 
 
 # Descriptions
