@@ -107,6 +107,33 @@ async def get_audio(
     return await tts.async_get_media_source_audio(hass, media_id)
 
 
+async def set_up_with_account_voice(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    entry: MockConfigEntry,
+    name: str,
+    model: str,
+) -> str:
+    """Give the account a cloned voice, then set the entry up; the voice's id."""
+    voice = emulator.add_voice(name, model)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return voice
+
+
+async def refused_before_sending(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    message: str,
+    options: dict[str, Any] | None = None,
+) -> ServiceValidationError:
+    """Ask for audio that must be refused, and check that nothing was sent to the service."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, message, "en", options)
+    assert not emulator.requests_of("synthesis_stream")
+    return caught.value
+
+
 def entity(hass: HomeAssistant) -> tts.TextToSpeechEntity:
     found = hass.data[tts.DATA_COMPONENT].get_entity(ENTITY_ID)
     assert found is not None
@@ -267,6 +294,17 @@ async def voices_of(
     return answer["result"]["voices"]
 
 
+async def english_voices_with_mom(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> tuple[str, list[dict[str, str]]]:
+    """Set up an account with the cloned voice "mom": its id and the voices for English."""
+    mom = await set_up_with_account_voice(hass, emulator, entry, "mom", CLONE_MODEL)
+    return mom, await voices_of(hass, hass_ws_client, "en")
+
+
 async def test_voices_for_english_have_the_profile_voice_first_and_no_dialects(
     hass: HomeAssistant, setup_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
 ) -> None:
@@ -297,11 +335,7 @@ async def test_voices_include_the_accounts_own_by_friendly_name(
     config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    mom = emulator.add_voice("mom", CLONE_MODEL)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-
-    voices = await voices_of(hass, hass_ws_client, "en")
+    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
 
     assert voices[0]["voice_id"] == "Cherry"
     assert {"voice_id": mom, "name": "mom (cloned)"} in voices
@@ -314,11 +348,7 @@ async def test_a_profile_speaking_an_account_voice_lists_it_first(
     config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    mom = emulator.add_voice("mom", CLONE_MODEL)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-
-    voices = await voices_of(hass, hass_ws_client, "en")
+    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
 
     assert voices[0] == {"voice_id": mom, "name": "mom (cloned)"}
 
@@ -330,11 +360,7 @@ async def test_a_profile_on_a_clone_model_lists_only_account_voices(
     config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    mom = emulator.add_voice("mom", CLONE_MODEL)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-
-    voices = await voices_of(hass, hass_ws_client, "en")
+    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
 
     assert voices == [{"voice_id": mom, "name": "mom (cloned)"}]
 
@@ -662,9 +688,7 @@ async def test_an_account_voice_by_friendly_name_speaks_with_its_own_model(
     config_entry: MockConfigEntry,
     speak: Speak,
 ) -> None:
-    mom = emulator.add_voice("mom", CLONE_MODEL)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    mom = await set_up_with_account_voice(hass, emulator, config_entry, "mom", CLONE_MODEL)
 
     served = await speak("Good night, sweetheart.", "en", {**WAV, "voice": "mom"})
 
@@ -681,9 +705,9 @@ async def test_a_realtime_account_voice_speaks_over_the_websocket(
     config_entry: MockConfigEntry,
     speak: Speak,
 ) -> None:
-    grandma = emulator.add_voice("grandma", CLONE_REALTIME_MODEL)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    grandma = await set_up_with_account_voice(
+        hass, emulator, config_entry, "grandma", CLONE_REALTIME_MODEL
+    )
 
     served = await speak("Sleep well.", "en", {**WAV, "voice": grandma})
 
@@ -711,37 +735,33 @@ async def test_a_voice_made_since_the_last_refresh_is_found(
 async def test_a_system_voice_on_a_clone_model_is_refused_by_name(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await get_audio(hass, HELLO, "en", {"model": CLONE_MODEL, "voice": "Cherry"})
+    refused = await refused_before_sending(
+        hass, emulator, HELLO, {"model": CLONE_MODEL, "voice": "Cherry"}
+    )
 
-    assert caught.value.translation_key == "system_voice_on_account_model"
-    assert "Cherry" in str(caught.value)
-    assert CLONE_MODEL in str(caught.value)
-    assert not emulator.requests_of("synthesis_stream")
+    assert refused.translation_key == "system_voice_on_account_model"
+    assert "Cherry" in str(refused)
+    assert CLONE_MODEL in str(refused)
 
 
 async def test_an_unknown_voice_is_refused_by_name(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await get_audio(hass, HELLO, "en", {"voice": "grandpa"})
+    refused = await refused_before_sending(hass, emulator, HELLO, {"voice": "grandpa"})
 
-    assert caught.value.translation_key == "unknown_voice"
-    assert "grandpa" in str(caught.value)
-    assert not emulator.requests_of("synthesis_stream")
+    assert refused.translation_key == "unknown_voice"
+    assert "grandpa" in str(refused)
 
 
 async def test_a_voice_the_model_lacks_is_refused_by_name(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await get_audio(
-            hass, HELLO, "en", {"model": "qwen3-tts-instruct-flash", "voice": "Jennifer"}
-        )
+    refused = await refused_before_sending(
+        hass, emulator, HELLO, {"model": "qwen3-tts-instruct-flash", "voice": "Jennifer"}
+    )
 
-    assert caught.value.translation_key == "voice_not_for_model"
-    assert "Jennifer" in str(caught.value)
-    assert not emulator.requests_of("synthesis_stream")
+    assert refused.translation_key == "voice_not_for_model"
+    assert "Jennifer" in str(refused)
 
 
 @pytest.mark.parametrize(
@@ -759,21 +779,17 @@ async def test_an_invalid_option_is_refused_before_anything_is_sent(
     options: dict[str, Any],
     key: str,
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await get_audio(hass, HELLO, "en", options)
+    refused = await refused_before_sending(hass, emulator, HELLO, options)
 
-    assert caught.value.translation_key == key
-    assert not emulator.requests_of("synthesis_stream")
+    assert refused.translation_key == key
 
 
 async def test_an_empty_message_is_refused(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
-    with pytest.raises(ServiceValidationError) as caught:
-        await get_audio(hass, "   ", "en")
+    refused = await refused_before_sending(hass, emulator, "   ")
 
-    assert caught.value.translation_key == "empty_message"
-    assert not emulator.requests_of("synthesis_stream")
+    assert refused.translation_key == "empty_message"
 
 
 # -- failures ------------------------------------------------------------------------------------
