@@ -294,6 +294,30 @@ async def test_the_fix_offers_the_models_system_voices_and_the_remaining_account
     assert "Ebona" not in options  # a voice of the realtime model only
 
 
+@pytest.mark.parametrize(
+    "profile_data", [{**DEFAULT_PROFILE, "model": HTTP_CLONE_MODEL, "voice": "grandma"}]
+)
+async def test_the_fix_of_a_profile_on_a_cloned_voice_model_offers_that_models_voices_newest_first(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+    hass_client: Any,
+) -> None:
+    grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL, gmt_create="2026-01-01 08:00:00")
+    aunt = emulator.add_voice("aunt", HTTP_CLONE_MODEL, gmt_create="2026-01-02 08:00:00")
+    emulator.add_voice("fast", REALTIME_CLONE_MODEL)  # another model
+    await _delete(hass, setup_integration, grandma)
+
+    form = await _start_fix(await hass_client(), _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+
+    (field,) = form["data_schema"]
+    assert field["selector"]["select"]["options"] == [
+        {"value": aunt, "label": "aunt (cloned)"},
+        {"value": grandpa, "label": "grandpa (cloned)"},
+    ]
+
+
 async def test_the_fix_can_switch_to_another_account_voice(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,

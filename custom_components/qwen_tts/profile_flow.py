@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -62,17 +62,20 @@ _VOLUME_SELECTOR = NumberSelector(
 )
 
 
+def account_voice_options(voices: Iterable[AccountVoice]) -> list[SelectOptionDict]:
+    """Cloned and designed voices as options: by friendly name and kind, newest first."""
+    newest_first = sorted(voices, key=lambda v: v.created or "", reverse=True)
+    return [SelectOptionDict(value=v.voice, label=f"{v.name} ({v.kind})") for v in newest_first]
+
+
 def voice_options(model: str, account_voices: Mapping[str, AccountVoice]) -> list[SelectOptionDict]:
     """The voices a profile on ``model`` can use: the account's cloned and designed voices
-    enrolled for the same transport (shown by their friendly name, newest first), then the
-    model's system voices (dialect voices labelled with their dialect)."""
+    enrolled for the same transport, then the model's system voices (dialect voices
+    labelled with their dialect)."""
     realtime = MODELS[model].transport is Transport.REALTIME
-    own = sorted(
-        (v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime),
-        key=lambda v: v.created or "",
-        reverse=True,
+    options = account_voice_options(
+        v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime
     )
-    options = [SelectOptionDict(value=v.voice, label=f"{v.name} ({v.kind})") for v in own]
     for name, voice in SYSTEM_VOICES.items():
         if name in MODELS[model].voices:
             label = f"{name} ({voice.dialect})" if voice.dialect else name

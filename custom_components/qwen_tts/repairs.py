@@ -19,7 +19,7 @@ import probatio
 from .const import CONF_MODEL, CONF_VOICE, DOMAIN, SUBENTRY_TTS
 from .dashscope import AccountVoice
 from .dashscope.enrollment import friendly_name
-from .profile_flow import voice_options
+from .profile_flow import account_voice_options, voice_options
 from .voices import MODELS, SYSTEM_VOICES
 
 if TYPE_CHECKING:
@@ -112,11 +112,7 @@ def replacement_voices(
     if model in MODELS:
         return voice_options(model, account_voices)
     # A profile on a cloned/designed-voice model: only account voices of that model.
-    return [
-        SelectOptionDict(value=v.voice, label=f"{v.name} ({v.kind})")
-        for v in account_voices.values()
-        if v.target_model == model
-    ]
+    return account_voice_options(v for v in account_voices.values() if v.target_model == model)
 
 
 class DeletedVoiceRepairFlow(RepairsFlow):
