@@ -127,9 +127,13 @@ def _event_time(record: RecordedRequest, event_type: str) -> float:
 
 
 async def _stream_error(
-    hass: HomeAssistant, engine: str, message_gen: AsyncGenerator[str], options: dict[str, Any]
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    message_gen: AsyncGenerator[str],
+    options: dict[str, Any],
 ) -> HomeAssistantError:
-    stream = tts.async_create_stream(hass, engine, "en-US", options)
+    """Stream the entry's speech of a message stream that must fail; the error raised."""
+    stream = tts.async_create_stream(hass, _engine(hass, entry), "en-US", options)
     stream.async_set_message_stream(message_gen)
     with pytest.raises(HomeAssistantError) as caught:
         await _collect(stream)
@@ -270,7 +274,7 @@ async def test_websocket_error_event_fails_the_stream(
 ) -> None:
     """An ``error`` event in the session is reported, translated, not swallowed."""
     emulator.ws_error_after_append = ("InternalError", "synthesis engine crashed")
-    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), WAV)
+    err = await _stream_error(hass, setup_integration, _text(REPLY), WAV)
     assert err.translation_domain == DOMAIN
     assert err.translation_key == "service_error"
 
@@ -280,7 +284,7 @@ async def test_websocket_closing_before_finished_fails_the_stream(
 ) -> None:
     """All audio but no ``session.finished``: the speech is not complete, so it fails."""
     emulator.ws_close_before_finish = True
-    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), WAV)
+    err = await _stream_error(hass, setup_integration, _text(REPLY), WAV)
     assert err.translation_key == "incomplete_audio"
 
 
@@ -294,7 +298,7 @@ async def test_failing_text_source_fails_the_stream(
         await asyncio.sleep(0)
         raise HomeAssistantError("the conversation agent failed")
 
-    err = await _stream_error(hass, _engine(hass, setup_integration), broken(), WAV)
+    err = await _stream_error(hass, setup_integration, broken(), WAV)
     assert str(err) == "the conversation agent failed"
     await _sockets_closed(emulator)
 
@@ -317,7 +321,7 @@ async def test_refused_session_stops_reading_the_text(
     emulator.fail_next(401, "InvalidApiKey", kind="realtime")
     released = asyncio.Event()
 
-    err = await _stream_error(hass, _engine(hass, setup_integration), _still_writing(released), WAV)
+    err = await _stream_error(hass, setup_integration, _still_writing(released), WAV)
     assert err.translation_key == "auth_failed"
     async with asyncio.timeout(TIMEOUT):
         await released.wait()
@@ -350,7 +354,7 @@ async def test_text_without_words_is_refused(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
     """Nothing to say is an error, not an empty recording."""
-    err = await _stream_error(hass, _engine(hass, setup_integration), _text("   \n "), WAV)
+    err = await _stream_error(hass, setup_integration, _text("   \n "), WAV)
     assert err.translation_key == "empty_message"
     assert emulator.requests_of("realtime") == []
 
@@ -534,8 +538,7 @@ async def test_sse_error_frame_fails_the_stream(
     """An error frame inside a 200 SSE stream is reported, not taken as the end."""
     emulator.sse_error_after = 2
     emulator.sse_error_code = "Throttling.RateQuota"
-    options = {**WAV, "voice": cloned_voice}
-    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), options)
+    err = await _stream_error(hass, setup_integration, _text(REPLY), {**WAV, "voice": cloned_voice})
     assert err.translation_key == "rate_limited"
 
 
@@ -547,8 +550,7 @@ async def test_sse_stream_cut_short_fails_the_stream(
 ) -> None:
     """An SSE stream closed without its final frame: the speech is incomplete."""
     emulator.sse_cut_after = 2
-    options = {**WAV, "voice": cloned_voice}
-    err = await _stream_error(hass, _engine(hass, setup_integration), _text(REPLY), options)
+    err = await _stream_error(hass, setup_integration, _text(REPLY), {**WAV, "voice": cloned_voice})
     assert err.translation_key == "incomplete_audio"
 
 
