@@ -346,13 +346,17 @@ async def test_same_key_on_same_endpoint_is_refused(
     assert key_checks(emulator) == []
 
 
+def _add_account_in_china(hass: HomeAssistant) -> None:
+    """An existing account with the key ``demo-key`` in the China region."""
+    entry = MockConfigEntry(domain=DOMAIN, data={CONF_REGION: "cn", CONF_API_KEY: "demo-key"})
+    entry.add_to_hass(hass)
+
+
 @pytest.mark.usefixtures("regions_on_emulator")
 async def test_same_key_on_same_region_is_refused(
     hass: HomeAssistant, emulator: DashScopeEmulator
 ) -> None:
-    MockConfigEntry(domain=DOMAIN, data={CONF_REGION: "cn", CONF_API_KEY: "demo-key"}).add_to_hass(
-        hass
-    )
+    _add_account_in_china(hass)
 
     result = await submit(hass, await start(hass), region="cn", api_key="demo-key")
 
@@ -372,9 +376,7 @@ async def test_same_key_on_another_endpoint_is_a_new_account(
 async def test_same_key_in_another_region_is_a_new_account(
     hass: HomeAssistant, emulator: DashScopeEmulator
 ) -> None:
-    MockConfigEntry(domain=DOMAIN, data={CONF_REGION: "cn", CONF_API_KEY: "demo-key"}).add_to_hass(
-        hass
-    )
+    _add_account_in_china(hass)
 
     result = await submit(hass, await start(hass), region="intl", api_key="demo-key")
 
