@@ -12,6 +12,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
 from .repairs import async_update_voice_issues
+from .voices import newest_first
 
 REFRESH_INTERVAL = timedelta(minutes=30)
 
@@ -76,7 +77,6 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         voices = self.data or {}
         if found := voices.get(voice):
             return found
-        matches = [v for v in voices.values() if v.name.lower() == voice.lower()]
-        # Newest first when a name was reused.
-        matches.sort(key=lambda v: v.created or "", reverse=True)
+        # The newest when a name was reused.
+        matches = newest_first(v for v in voices.values() if v.name.lower() == voice.lower())
         return matches[0] if matches else None

@@ -50,8 +50,10 @@ from .voices import (
     SUPPORTED_LANGUAGES,
     SYSTEM_VOICES,
     Transport,
+    account_voice_label,
     is_realtime_model,
     models_for_region,
+    newest_first,
 )
 
 _RATE_SELECTOR = NumberSelector(
@@ -64,8 +66,9 @@ _VOLUME_SELECTOR = NumberSelector(
 
 def account_voice_options(voices: Iterable[AccountVoice]) -> list[SelectOptionDict]:
     """Cloned and designed voices as options: by friendly name and kind, newest first."""
-    newest_first = sorted(voices, key=lambda v: v.created or "", reverse=True)
-    return [SelectOptionDict(value=v.voice, label=f"{v.name} ({v.kind})") for v in newest_first]
+    return [
+        SelectOptionDict(value=v.voice, label=account_voice_label(v)) for v in newest_first(voices)
+    ]
 
 
 def voice_options(model: str, account_voices: Mapping[str, AccountVoice]) -> list[SelectOptionDict]:
@@ -76,10 +79,11 @@ def voice_options(model: str, account_voices: Mapping[str, AccountVoice]) -> lis
     options = account_voice_options(
         v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime
     )
-    for name, voice in SYSTEM_VOICES.items():
-        if name in MODELS[model].voices:
-            label = f"{name} ({voice.dialect})" if voice.dialect else name
-            options.append(SelectOptionDict(value=name, label=label))
+    options += [
+        SelectOptionDict(value=name, label=voice.label)
+        for name, voice in SYSTEM_VOICES.items()
+        if name in MODELS[model].voices
+    ]
     return options
 
 

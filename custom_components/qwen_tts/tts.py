@@ -41,8 +41,10 @@ from .speech import SHAPE_OPTIONS, SpeechPlan, resolve_plan
 from .streaming import SpeechStream, stream_tts_audio
 from .voices import (
     SUPPORTED_LANGUAGES,
+    account_voice_label,
     is_account_voice_model,
     model_info,
+    newest_first,
     voices_for_language,
 )
 
@@ -122,17 +124,10 @@ class QwenTTSEntity(TextToSpeechEntity):
         """The voices for ``language``: the profile's first, then the account's cloned and
         designed voices, then the system voices that speak it."""
         model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
-        own = sorted(
-            (self._entry.runtime_data.voices.data or {}).values(),
-            key=lambda v: v.created or "",
-            reverse=True,
-        )
-        voices = [Voice(v.voice, f"{v.name} ({v.kind})") for v in own]
+        own = newest_first((self._entry.runtime_data.voices.data or {}).values())
+        voices = [Voice(v.voice, account_voice_label(v)) for v in own]
         if not is_account_voice_model(model):
-            voices += [
-                Voice(v.name, f"{v.name} ({v.dialect})" if v.dialect else v.name)
-                for v in voices_for_language(model, language)
-            ]
+            voices += [Voice(v.name, v.label) for v in voices_for_language(model, language)]
         default = str(self._profile.get(CONF_VOICE) or DEFAULT_VOICE)
         found = self._entry.runtime_data.voices.find(default)
         default_id = found.voice if found is not None else default

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from .chunking import Cost, char_cost, token_cost
+from .dashscope import AccountVoice
 from .dashscope.endpoint import Region
 
 
@@ -81,6 +83,11 @@ class SystemVoice:
 
     name: str
     dialect: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How pickers show the voice: dialect voices name their dialect."""
+        return f"{self.name} ({self.dialect})" if self.dialect else self.name
 
     @property
     def cantonese(self) -> bool:
@@ -248,3 +255,13 @@ def voices_for_language(model: str, language: str | None) -> list[SystemVoice]:
     if language and language.replace("_", "-").lower() in ("zh-hk", "zh-mo"):
         voices.sort(key=lambda v: not v.cantonese)
     return voices
+
+
+def newest_first(voices: Iterable[AccountVoice]) -> list[AccountVoice]:
+    """Account voices, the most recently created first."""
+    return sorted(voices, key=lambda v: v.created or "", reverse=True)
+
+
+def account_voice_label(voice: AccountVoice) -> str:
+    """How pickers show an account voice: its friendly name and kind, e.g. ``mom (cloned)``."""
+    return f"{voice.name} ({voice.kind})"
