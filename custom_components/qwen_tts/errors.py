@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .dashscope import (
@@ -64,4 +64,11 @@ def to_ha_error(
             "code": err.code or "-",
             "request_id": err.request_id or "-",
         },
+    )
+
+
+def refusal(key: str, **placeholders: str) -> ServiceValidationError:
+    """A translated refusal of a call's input (keys under ``exceptions`` in strings.json)."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )

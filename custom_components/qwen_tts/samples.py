@@ -32,6 +32,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import DOMAIN, LOGGER
 from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
+from .errors import refusal
 
 MIN_DURATION = 3.0  # seconds
 MAX_DURATION = 60.0  # seconds
@@ -70,15 +71,6 @@ class Sample:
     duration: float
     source: AudioContainer
     converted: bool  # whether the audio bytes differ from the input
-
-
-def refusal(key: str, **placeholders: str) -> ServiceValidationError:
-    """A translated refusal of a call's input (keys under ``exceptions`` in strings.json)."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
 
 
 def _unreadable(reason: str) -> ServiceValidationError:

@@ -22,10 +22,10 @@ import probatio
 
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .dashscope import AccountVoice, DashScopeError
-from .errors import to_ha_error
+from .errors import refusal, to_ha_error
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
-from .samples import Sample, async_prepare_sample, async_read_file, async_read_media, refusal
+from .samples import Sample, async_prepare_sample, async_read_file, async_read_media
 from .voices import CLONE_MODELS, DESIGN_MODELS
 
 SERVICE_CREATE_VOICE = "create_voice"

@@ -12,7 +12,6 @@ from homeassistant.components.tts import (
     ATTR_PREFERRED_SAMPLE_CHANNELS,
     ATTR_PREFERRED_SAMPLE_RATE,
 )
-from homeassistant.exceptions import ServiceValidationError
 
 from .chunking import Cost
 from .const import (
@@ -26,10 +25,10 @@ from .const import (
     CONF_VOLUME,
     DEFAULT_MODEL,
     DEFAULT_VOICE,
-    DOMAIN,
 )
 from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
 from .dashscope.models import DEFAULT_SAMPLE_RATE
+from .errors import refusal
 from .voices import (
     LANGUAGE_TYPES,
     SYSTEM_VOICES,
@@ -241,24 +240,12 @@ def _resolve_voice(name: str, model: str, voices: VoiceDirectory) -> tuple[str, 
     if own is not None and (own.voice == name or system is None or account_model):
         return own.target_model, own.voice
     if system is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_voice",
-            translation_placeholders={"voice": name},
-        )
+        raise refusal("unknown_voice", voice=name)
     if account_model:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="system_voice_on_account_model",
-            translation_placeholders={"voice": system, "model": model},
-        )
+        raise refusal("system_voice_on_account_model", voice=system, model=model)
     info = model_info(model)
     if info.voices and system not in info.voices:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="voice_not_for_model",
-            translation_placeholders={"voice": system, "model": model},
-        )
+        raise refusal("voice_not_for_model", voice=system, model=model)
     return model, system
 
 
@@ -277,11 +264,7 @@ def _language_type(option: Any, language: str | None) -> str:
     for known in LANGUAGE_TYPES:
         if known.casefold() == folded:
             return known
-    raise ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="invalid_language_type",
-        translation_placeholders={"value": str(option), "choices": ", ".join(LANGUAGE_TYPES)},
-    )
+    raise refusal("invalid_language_type", value=str(option), choices=", ".join(LANGUAGE_TYPES))
 
 
 def _ranged(option: str, value: Any) -> float | None:
@@ -294,15 +277,8 @@ def _ranged(option: str, value: Any) -> float | None:
     except TypeError, ValueError:
         number = float("nan")
     if not low <= number <= high:  # also refuses NaN
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="option_out_of_range",
-            translation_placeholders={
-                "option": option,
-                "value": str(value),
-                "min": f"{low:g}",
-                "max": f"{high:g}",
-            },
+        raise refusal(
+            "option_out_of_range", option=option, value=str(value), min=f"{low:g}", max=f"{high:g}"
         )
     return number
 

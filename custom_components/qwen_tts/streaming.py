@@ -47,7 +47,6 @@ from typing import Any
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .dashscope import (
@@ -58,7 +57,7 @@ from .dashscope import (
     pcm_to_wav,
     wav_header,
 )
-from .errors import to_ha_error
+from .errors import refusal, to_ha_error
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
 from .speech import OutputFormat, SpeechPlan
 from .voices import model_info
@@ -129,9 +128,7 @@ class SpeechStream:
         sent = False
         try:
             if not await text.start():
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN, translation_key="empty_message"
-                )
+                raise refusal("empty_message")
             wav = self.output.extension == "wav"
             async with aclosing(self._source(text)) as source:
                 if wav and finished_file and text.complete:

@@ -35,7 +35,7 @@ from .const import (
     SUBENTRY_TTS,
 )
 from .dashscope import DashScopeError
-from .errors import to_ha_error
+from .errors import refusal, to_ha_error
 from .runtime import QwenTTSConfigEntry
 from .speech import SHAPE_OPTIONS, SpeechPlan, resolve_plan
 from .streaming import SpeechStream, stream_tts_audio
@@ -143,7 +143,7 @@ class QwenTTSEntity(TextToSpeechEntity):
         this runs the same pipeline and returns the whole audio.
         """
         if not message.strip():
-            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_message")
+            raise refusal("empty_message")
         plan = await self._async_plan(options, language)
         stream = SpeechStream(self._entry.runtime_data.client, plan, options)
         LOGGER.debug(
