@@ -26,7 +26,7 @@ from .errors import refusal, to_ha_error
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
 from .samples import Sample, async_prepare_sample, async_read_file, async_read_media
-from .voices import CLONE_MODELS, DESIGN_MODELS
+from .voices import CLONE_MODELS, DESIGN_MODELS, LANGUAGE_CODES
 
 SERVICE_CREATE_VOICE = "create_voice"
 SERVICE_DESIGN_VOICE = "design_voice"
@@ -45,8 +45,8 @@ ATTR_PREVIEW_TEXT = "preview_text"
 ATTR_VOICE = "voice"
 
 SAMPLE_SOURCES = (ATTR_MEDIA, ATTR_FILE_PATH, ATTR_URL)
-# Languages DashScope accepts for a sample or a design (``language``), as ISO 639-1 codes.
-VOICE_LANGUAGES = ("zh", "en", "de", "it", "pt", "es", "ja", "ko", "fr", "ru")
+# Languages DashScope accepts for a sample or a design (``language``): the ones it speaks.
+VOICE_LANGUAGES = tuple(LANGUAGE_CODES)
 MAX_DESCRIPTION_LENGTH = 2048
 MIN_PREVIEW_TEXT_LENGTH = 15
 MAX_PREVIEW_TEXT_LENGTH = 1024

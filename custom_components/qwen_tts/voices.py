@@ -33,8 +33,8 @@ LANGUAGE_TYPES: tuple[str, ...] = (
     "Russian",
 )
 
-# HA language tags users and pipelines send -> Qwen language_type.
-_BASE_LANGUAGES: dict[str, str] = {
+# The ten languages Qwen-TTS speaks: ISO 639-1 code -> language_type.
+LANGUAGE_CODES: dict[str, str] = {
     "zh": "Chinese",
     "en": "English",
     "de": "German",
@@ -58,9 +58,10 @@ _REGIONAL_TAGS: tuple[str, ...] = (
     "fr-FR", "fr-CA", "fr-BE", "fr-CH",
     "ru-RU",
 )  # fmt: skip
+# HA language tags users and pipelines send -> Qwen language_type.
 LANGUAGE_TAGS: dict[str, str] = {
-    **_BASE_LANGUAGES,
-    **{tag: _BASE_LANGUAGES[tag.split("-", 1)[0]] for tag in _REGIONAL_TAGS},
+    **LANGUAGE_CODES,
+    **{tag: LANGUAGE_CODES[tag.split("-", 1)[0]] for tag in _REGIONAL_TAGS},
 }
 SUPPORTED_LANGUAGES: list[str] = sorted(LANGUAGE_TAGS)
 
