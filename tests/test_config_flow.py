@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 from typing import Any
 from unittest.mock import patch
 
@@ -26,6 +27,13 @@ from custom_components.qwen_tts.dashscope import Region
 from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
 
 from .emulator import DashScopeEmulator
+from .translations_sync import INTEGRATION, STRINGS
+
+# The account flow's text in strings.json and every translation, by file name.
+CONFIG_TEXTS = {
+    path.name: json.loads(path.read_text(encoding="utf-8"))["config"]
+    for path in [STRINGS, *sorted((INTEGRATION / "translations").glob("*.json"))]
+}
 
 LIST_ONE = {"action": "list", "page_index": 0, "page_size": 1}
 
@@ -188,6 +196,31 @@ async def test_url_with_credentials_is_refused_on_the_field(
     assert key_checks(emulator) == []
 
 
+@pytest.mark.parametrize("language", CONFIG_TEXTS)
+async def test_endpoint_form_shows_its_example_addresses_in_every_language(
+    hass: HomeAssistant, language: str
+) -> None:
+    """The example URLs come as placeholders (translations carry no URLs), and every
+    placeholder of the form's help and errors is filled."""
+    result = await submit(hass, await start(hass), region="custom", api_key="demo-key")
+    config = CONFIG_TEXTS[language]
+
+    help_text = config["step"]["endpoint"]["data_description"]["base_url"]
+    shown = help_text.format(**result["description_placeholders"])
+    assert "https://WORKSPACE.ap-southeast-1.maas.aliyuncs.com/api/v1" in shown
+    assert "http://127.0.0.1:8765/api/v1" in shown
+    for error in ("invalid_url", "url_has_credentials", "cannot_connect"):
+        assert "{" not in config["error"][error].format(**result["description_placeholders"])
+
+
+@pytest.mark.parametrize("language", CONFIG_TEXTS)
+def test_a_key_refused_by_a_custom_endpoint_is_not_blamed_on_a_region(language: str) -> None:
+    message = CONFIG_TEXTS[language]["error"]
+    assert "region" not in message["invalid_auth_endpoint"].lower()
+    assert "地域" not in message["invalid_auth_endpoint"]
+    assert message["invalid_auth_endpoint"] != message["invalid_auth"]
+
+
 @pytest.mark.parametrize(
     "base_url",
     [
@@ -236,7 +269,7 @@ async def test_wrong_key_on_custom_endpoint_goes_back_to_the_key(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth_endpoint"}
     assert suggested(result, CONF_REGION) == "custom"
 
 
@@ -436,7 +469,7 @@ async def test_reauth_checks_the_key_on_the_account_endpoint(
     result = await submit(hass, result, api_key="sk-still-wrong")
 
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth_endpoint"}
     assert key_checks(emulator)[-1].headers["Authorization"] == "Bearer sk-still-wrong"
     assert setup_integration.data[CONF_API_KEY] == "demo-key"
 
@@ -571,7 +604,7 @@ async def test_reconfigure_with_a_wrong_key_stays_on_the_reconfigure_form(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth_endpoint"}
     assert setup_integration.data[CONF_API_KEY] == "demo-key"
 
 

@@ -27,12 +27,14 @@ def test_client_package_never_imports_homeassistant() -> None:
 
 
 ROOT = CLIENT.parent.parent.parent
-# The keys hassfest accepts in a custom integration's manifest, and HACS in hacs.json.
+# The keys hassfest accepts in a custom integration's manifest (Home Assistant 2026.11 adds
+# categories and connectivity), and HACS in hacs.json.
 MANIFEST_KEYS = {
     "domain", "name", "integration_type", "config_flow", "mqtt", "zeroconf", "ssdp",
     "bluetooth", "homekit", "dhcp", "usb", "documentation", "issue_tracker", "quality_scale",
     "requirements", "dependencies", "after_dependencies", "codeowners", "loggers", "disabled",
-    "iot_class", "single_config_entry", "import_executor", "version",
+    "iot_class", "single_config_entry", "import_executor", "version", "categories",
+    "connectivity",
 }  # fmt: skip
 HACS_KEYS = {
     "name", "content_in_root", "zip_release", "filename", "hide_default_branch", "country",
@@ -47,6 +49,30 @@ def test_manifest_has_what_hassfest_requires_and_nothing_else() -> None:
     assert manifest["name"] == "Qwen TTS"
     assert manifest["requirements"] == []
     assert AwesomeVersion(manifest["version"]).valid
+    # hassfest's order: domain and name first, then the other keys sorted.
+    assert list(manifest)[:2] == ["domain", "name"]
+    assert list(manifest)[2:] == sorted(list(manifest)[2:])
+
+
+def test_manifest_files_the_integration_where_core_speech_services_are() -> None:
+    """Home Assistant 2026.11 lists ElevenLabs, Fish Audio, ... under AI & voice > Speech,
+    reached over the internet; ``loggers`` names third-party libraries, never our package."""
+    manifest = json.loads((CLIENT.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["categories"] == ["ai_voice.speech"]
+    assert manifest["connectivity"] == ["cloud"]
+    assert not [
+        logger
+        for logger in manifest.get("loggers", [])
+        if logger.split(".")[0] in ("custom_components", "qwen_tts")
+    ]
+
+
+def test_license_is_the_one_pyproject_declares() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = "Apache-2.0"' in pyproject
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text
+    assert "Version 2.0, January 2004" in text
 
 
 def test_hacs_manifest_names_a_minimum_home_assistant() -> None:

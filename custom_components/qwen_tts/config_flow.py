@@ -65,6 +65,11 @@ _REGION_SELECTOR = SelectSelector(
 )
 _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+# Example addresses shown on the endpoint step (placeholders: translations carry no URLs).
+ENDPOINT_EXAMPLES = {
+    "workspace_example": "https://WORKSPACE.ap-southeast-1.maas.aliyuncs.com/api/v1",
+    "emulator_example": "http://127.0.0.1:8765/api/v1",
+}
 
 
 def account_title(data: Mapping[str, Any]) -> str:
@@ -105,7 +110,8 @@ async def async_check_api_key(hass: HomeAssistant, data: Mapping[str, Any]) -> s
     try:
         await client.validate_key()
     except AuthError:
-        return "invalid_auth"
+        # A custom endpoint has no region to point at: its own message.
+        return "invalid_auth_endpoint" if data[CONF_REGION] == Region.CUSTOM else "invalid_auth"
     except (DashScopeConnectionError, ServiceError, RateLimitError) as err:
         _LOGGER.debug("DashScope unavailable while checking the API key: %s", err)
         return "cannot_connect"
@@ -161,7 +167,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             else:
                 if (error := await self._async_check(data)) is None:
                     return self._async_done(data)
-                if error == "invalid_auth":
+                if error in ("invalid_auth", "invalid_auth_endpoint"):
                     # The key is entered on the first form: show the error there.
                     return self._show_account_form({"base": error})
                 errors["base"] = error
@@ -175,6 +181,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
                 probatio.Schema({probatio.Required(CONF_BASE_URL): _URL_SELECTOR}), suggested
             ),
             errors=errors,
+            description_placeholders=ENDPOINT_EXAMPLES,
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
