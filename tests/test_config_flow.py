@@ -474,13 +474,14 @@ async def test_reauth_checks_the_key_on_the_account_endpoint(
     assert setup_integration.data[CONF_API_KEY] == "demo-key"
 
 
-async def test_reauth_of_an_account_that_failed_to_set_up_loads_it(
+async def test_reauth_of_an_account_whose_key_was_refused_at_start_loads_its_voices(
     hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
 ) -> None:
     emulator.fail_next(401, "InvalidApiKey", "Invalid API-key provided.")
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert not config_entry.runtime_data.voices.last_update_success
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert flow["context"]["source"] == "reauth"
 
@@ -489,6 +490,7 @@ async def test_reauth_of_an_account_that_failed_to_set_up_loads_it(
 
     assert result["reason"] == "reauth_successful"
     assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.runtime_data.voices.last_update_success
 
 
 async def test_reauth_with_the_key_of_another_account_is_refused(

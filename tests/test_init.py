@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from homeassistant.components import tts
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.qwen_tts.const import DOMAIN
+from custom_components.qwen_tts.coordinator import REFRESH_INTERVAL, RETRY_INTERVAL
 from custom_components.qwen_tts.dashscope import DashScopeClient, VoiceKind
 
 from .emulator import DashScopeEmulator
@@ -36,41 +41,56 @@ async def test_setup_loads_the_account_voices(
     assert runtime.voices.find("mom") == voice
 
 
-async def test_refused_key_at_setup_starts_reauth(
+async def test_refused_key_at_setup_starts_reauth_and_keeps_the_profiles(
     hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
 ) -> None:
     emulator.fail_next(401, "InvalidApiKey", "Invalid API-key provided.")
 
-    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
 
-    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.async_entity_ids("tts")
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert flow["step_id"] == "reauth_confirm"
     assert flow["context"]["entry_id"] == config_entry.entry_id
 
 
-async def test_unreachable_service_at_setup_retries_later(
-    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("status", "code"), [(None, None), (503, "ServiceUnavailable"), (500, "InternalError")]
+)
+async def test_unreachable_service_at_setup_still_sets_up_and_loads_voices_later(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    status: int | None,
+    code: str | None,
 ) -> None:
-    await emulator.stop()
+    """``None``: the emulator refuses connections; else the service fails its answers."""
+    emulator.voices[MOM] = {"voice": MOM, "target_model": "qwen3-tts-vc-2026-01-22"}
+    if status is None:
+        await emulator.stop()
+    else:
+        emulator.fail_next(status, code)
 
-    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
 
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.async_entity_ids("tts")
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    voices = config_entry.runtime_data.voices
+    assert not voices.last_update_success
+    assert voices.update_interval == RETRY_INTERVAL
 
+    if status is None:
+        await emulator.start()
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL + timedelta(seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
 
-async def test_failing_service_at_setup_retries_later(
-    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
-) -> None:
-    emulator.fail_next(503, "ServiceUnavailable", "busy")
-
-    assert not await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-
-    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert voices.last_update_success, voices.last_exception
+    assert MOM in voices.data
+    assert voices.update_interval == REFRESH_INTERVAL
 
 
 async def test_unload_removes_the_account(

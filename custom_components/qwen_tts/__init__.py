@@ -11,11 +11,14 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator
 from .dashscope import DashScopeClient
+from .entity import async_ensure_account_device
+from .health import StatusTracker
 from .repairs import async_delete_voice_issues
 from .runtime import QwenTTSConfigEntry, QwenTTSRuntimeData, endpoint_from_data
 from .services import async_setup_services
+from .usage import UsageTracker
 
-PLATFORMS = [Platform.TTS]
+PLATFORMS = [Platform.SENSOR, Platform.TTS]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -26,15 +29,28 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> bool:
-    """Connect the account: load its voices (401 -> reauth, unreachable -> retry later)."""
+    """Set the account up, also when its service cannot be reached right now.
+
+    Alerts must not go silent because the service is down when Home Assistant starts: the
+    profiles are set up at once (and speak through their fallback engine), the voices load
+    in the background and are retried until the service answers; a refused key starts
+    reauthentication without unloading the profiles.
+    """
+    status = StatusTracker()
+    usage = UsageTracker(hass, entry.entry_id)
+    await usage.async_load()
+    entry.async_on_unload(usage.async_unload)
     client = DashScopeClient(
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
         endpoint_from_data(entry.data),
     )
-    voices = AccountVoicesCoordinator(hass, entry, client)
-    await voices.async_config_entry_first_refresh()
-    entry.runtime_data = QwenTTSRuntimeData(client=client, voices=voices)
+    voices = AccountVoicesCoordinator(hass, entry, client, status)
+    entry.runtime_data = QwenTTSRuntimeData(
+        client=client, voices=voices, status=status, usage=usage
+    )
+    await voices.async_refresh()
+    async_ensure_account_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
@@ -52,3 +68,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> 
         return False
     async_delete_voice_issues(hass, entry.entry_id)
     return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
+    """Forget the removed account's stored usage."""
+    await UsageTracker(hass, entry.entry_id).async_remove()

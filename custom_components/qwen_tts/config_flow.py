@@ -243,11 +243,14 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_update_entry(self, entry: ConfigEntry, data: dict[str, Any]) -> ConfigFlowResult:
         """Store new account data and reload the account.
 
-        A loaded account reloads through its update listener; one that failed to set up has
-        none, so it is reloaded here. A title still matching the old account follows it.
+        A loaded account reloads through its update listener when something changed; one that
+        failed to set up has none, and one whose key was refused at start (then confirmed
+        unchanged) has nothing to trigger it, so those are reloaded here. A title still
+        matching the old account follows it.
         """
         title = account_title(data) if entry.title == account_title(entry.data) else entry.title
-        if entry.update_listeners:
+        changed = data != dict(entry.data) or title != entry.title
+        if entry.update_listeners and changed:
             return self.async_update_and_abort(entry, title=title, data=data)
         return self.async_update_reload_and_abort(entry, title=title, data=data)
 

@@ -1,4 +1,10 @@
-"""The account's cloned and designed voices, loaded at setup and refreshed slowly."""
+"""The account's cloned and designed voices, loaded at setup and refreshed slowly.
+
+The first load does not hold the account back: an account whose service cannot be reached
+(or whose key is refused) when Home Assistant starts still sets up, so its profiles exist
+and speak through their fallback engine; the voices load on a quicker retry until the
+service answers, and a refused key starts reauthentication.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,13 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
+from .health import StatusTracker
 from .repairs import async_update_voice_issues
 from .voices import newest_first
 
 REFRESH_INTERVAL = timedelta(minutes=30)
+# While the list cannot be loaded, it is asked for again sooner.
+RETRY_INTERVAL = timedelta(minutes=1)
 
 
 class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
@@ -22,8 +31,14 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
 
     config_entry: ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, client: DashScopeClient) -> None:
-        """Create the coordinator for one account."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: DashScopeClient,
+        status: StatusTracker,
+    ) -> None:
+        """Create the coordinator for one account; each refresh reports to ``status``."""
         super().__init__(
             hass,
             LOGGER,
@@ -32,6 +47,9 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
             update_interval=REFRESH_INTERVAL,
         )
         self.client = client
+        self.status = status
+        self.last_error: DashScopeError | None = None
+        """Why the last refresh failed (``None`` after a successful one)."""
         # Profiles whose voice disappeared get a repair issue, withdrawn once they are fine.
         self.async_add_listener(self._async_update_voice_issues)
 
@@ -43,17 +61,26 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
     async def _async_update_data(self) -> dict[str, AccountVoice]:
         try:
             voices = await self.client.list_voices()
-        except AuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
         except DashScopeError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="voices_unavailable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            self.last_error = err
+            self.status.report(err)
+            self.update_interval = RETRY_INTERVAL
+            raise self._failure(err) from err
+        self.last_error = None
+        self.status.report()
+        self.update_interval = REFRESH_INTERVAL
         return {v.voice: v for v in voices}
+
+    @staticmethod
+    def _failure(err: DashScopeError) -> ConfigEntryAuthFailed | UpdateFailed:
+        """A refused key starts reauthentication; anything else is retried."""
+        if isinstance(err, AuthError):
+            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="voices_unavailable",
+            translation_placeholders={"error": str(err)},
+        )
 
     async def async_refresh_after_change(
         self, *, added: AccountVoice | None = None, removed: str | None = None

@@ -11,14 +11,20 @@ from homeassistant.config_entries import ConfigEntry
 from .const import CONF_BASE_URL, CONF_REGION
 from .coordinator import AccountVoicesCoordinator
 from .dashscope import DashScopeClient, Endpoint
+from .health import StatusTracker
+from .usage import UsageTracker
 
 
 @dataclass(slots=True)
 class QwenTTSRuntimeData:
-    """What a loaded account holds: the client and the account's voices."""
+    """What a loaded account holds: the client, the account's voices, the service's status
+    (``status.report(err_or_None)`` after each call) and this month's usage
+    (``usage.record(characters=, requests=, voices=)``)."""
 
     client: DashScopeClient
     voices: AccountVoicesCoordinator
+    status: StatusTracker
+    usage: UsageTracker
 
 
 type QwenTTSConfigEntry = ConfigEntry[QwenTTSRuntimeData]

@@ -35,6 +35,7 @@ from .const import (
     SUBENTRY_TTS,
 )
 from .dashscope import DashScopeError
+from .entity import MANUFACTURER
 from .errors import refusal, to_ha_error
 from .runtime import QwenTTSConfigEntry
 from .speech import SHAPE_OPTIONS, SpeechPlan, resolve_plan
@@ -105,7 +106,7 @@ class QwenTTSEntity(TextToSpeechEntity):
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, subentry.subentry_id)},
             name=subentry.title,
-            manufacturer="Alibaba Cloud",
+            manufacturer=MANUFACTURER,
             model=model,
             entry_type=DeviceEntryType.SERVICE,
         )

@@ -1,0 +1,143 @@
+"""The account's sensors: the service's status and this month's usage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import AccountEntity
+from .health import ServiceStatus, StatusTracker
+from .runtime import QwenTTSConfigEntry
+from .usage import UsageTracker
+
+# State only changes when a call reports; nothing is polled.
+PARALLEL_UPDATES = 0
+
+UNIT_CHARACTERS = "characters"
+UNIT_REQUESTS = "requests"
+UNIT_VOICES = "voices"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UsageSensorDescription(SensorEntityDescription):
+    """A monthly count: which one, read from the ``UsageTracker``."""
+
+    value: Callable[[UsageTracker], int]
+
+
+USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
+    UsageSensorDescription(
+        key="characters_this_month",
+        translation_key="characters_this_month",
+        native_unit_of_measurement=UNIT_CHARACTERS,
+        state_class=SensorStateClass.TOTAL,
+        value=lambda usage: usage.characters,
+    ),
+    UsageSensorDescription(
+        key="requests_this_month",
+        translation_key="requests_this_month",
+        native_unit_of_measurement=UNIT_REQUESTS,
+        state_class=SensorStateClass.TOTAL,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value=lambda usage: usage.requests,
+    ),
+    UsageSensorDescription(
+        key="voices_this_month",
+        translation_key="voices_this_month",
+        native_unit_of_measurement=UNIT_VOICES,
+        state_class=SensorStateClass.TOTAL,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value=lambda usage: usage.voices,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: QwenTTSConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the account's status and usage sensors to its device."""
+    runtime = entry.runtime_data
+    async_add_entities(
+        [
+            ServiceStatusSensor(entry, runtime.status),
+            *(UsageSensor(entry, runtime.usage, description) for description in USAGE_SENSORS),
+        ]
+    )
+
+
+class ServiceStatusSensor(AccountEntity, SensorEntity):
+    """The service's status as the account's calls see it; the last failure as attributes."""
+
+    _attr_translation_key = "service_status"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, entry: QwenTTSConfigEntry, status: StatusTracker) -> None:
+        """Follow the account's ``StatusTracker``."""
+        super().__init__(entry, "service_status")
+        self._attr_options = [member.value for member in ServiceStatus]
+        self._status = status
+
+    async def async_added_to_hass(self) -> None:
+        """Write the state whenever a call reports."""
+        self.async_on_remove(self._status.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> str:
+        """``ok``, ``auth_failed``, ``arrears``, ``rate_limited``, ``server_error`` or
+        ``unreachable``."""
+        return self._status.status.value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """When the last failure happened and the service's message (with its request id)."""
+        failure = self._status.last_failure
+        return {
+            "last_failure": failure.time.isoformat() if failure else None,
+            "last_failure_message": failure.message if failure else None,
+        }
+
+
+class UsageSensor(AccountEntity, SensorEntity):
+    """One of this month's counts; ``last_reset`` is the start of the month."""
+
+    entity_description: UsageSensorDescription
+
+    def __init__(
+        self,
+        entry: QwenTTSConfigEntry,
+        usage: UsageTracker,
+        description: UsageSensorDescription,
+    ) -> None:
+        """Follow the account's ``UsageTracker``."""
+        super().__init__(entry, description.key)
+        self.entity_description = description
+        self._usage = usage
+
+    async def async_added_to_hass(self) -> None:
+        """Write the state whenever a count changes."""
+        self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """The count since the start of the month."""
+        return self.entity_description.value(self._usage)
+
+    @property
+    def last_reset(self) -> datetime:
+        """Midnight of the month's first day, in Home Assistant's time zone."""
+        return self._usage.last_reset
