@@ -72,16 +72,30 @@ async def test_diagnostics_show_the_account_without_its_key(
     ]
 
 
-async def test_diagnostics_of_an_account_that_failed_to_load(
+async def test_diagnostics_of_an_account_whose_key_was_refused_at_start(
     hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
 ) -> None:
-    emulator.fail_next(401, "InvalidApiKey", "Invalid API-key provided.")
+    emulator.fail_next(401, "InvalidApiKey", f"Invalid API-key provided: {emulator.api_key}")
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
 
     diagnostics = await async_get_config_entry_diagnostics(hass, config_entry)
 
     assert emulator.api_key not in json.dumps(diagnostics)
-    assert diagnostics["entry"]["state"] == "setup_error"
+    assert diagnostics["entry"]["state"] == "loaded"
+    assert diagnostics["account_voices"]["last_update_success"] is False
+    assert diagnostics["service"]["status"] == "auth_failed"
+    assert "Invalid API-key provided" in diagnostics["service"]["last_failure"]["message"]
+    assert diagnostics["usage"]["characters"] == 0
+    assert len(diagnostics["profiles"]) == 1
+
+
+async def test_diagnostics_of_an_account_that_is_not_loaded(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    diagnostics = await async_get_config_entry_diagnostics(hass, config_entry)
+
+    assert diagnostics["entry"]["state"] == "not_loaded"
     assert "account_voices" not in diagnostics
+    assert "service" not in diagnostics
     assert len(diagnostics["profiles"]) == 1

@@ -1,4 +1,5 @@
-"""Diagnostics of an account: its settings (key redacted), profiles and voices."""
+"""Diagnostics of an account: its settings (key redacted), profiles, voices, the service's
+status and this month's usage."""
 
 from __future__ import annotations
 
@@ -40,7 +41,25 @@ async def async_get_config_entry_diagnostics(
     }
     if entry.state is not ConfigEntryState.LOADED:
         return diagnostics
-    coordinator = entry.runtime_data.voices
+    runtime = entry.runtime_data
+    failure = runtime.status.last_failure
+    diagnostics["service"] = {
+        "status": runtime.status.status.value,
+        "last_failure": {
+            "time": failure.time.isoformat(),
+            "status": failure.status.value,
+            "message": failure.message,
+        }
+        if failure
+        else None,
+    }
+    diagnostics["usage"] = {
+        "month_start": runtime.usage.last_reset.isoformat(),
+        "characters": runtime.usage.characters,
+        "requests": runtime.usage.requests,
+        "voices": runtime.usage.voices,
+    }
+    coordinator = runtime.voices
     voices = sorted((coordinator.data or {}).values(), key=lambda v: v.voice)
     diagnostics["account_voices"] = {
         "last_update_success": coordinator.last_update_success,
