@@ -10,7 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator
-from .dashscope import DashScopeClient
+from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
 from .health import StatusTracker
 from .repairs import async_delete_voice_issues
@@ -20,6 +20,9 @@ from .usage import UsageTracker
 
 PLATFORMS = [Platform.SENSOR, Platform.TTS]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+# How long speech waits on DashScope and how much audio one request may bring (README,
+# "How long speech waits").
+STREAM_BOUNDS = StreamBounds()
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -44,6 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
         async_get_clientsession(hass),
         entry.data[CONF_API_KEY],
         endpoint_from_data(entry.data),
+        stream_bounds=STREAM_BOUNDS,
     )
     voices = AccountVoicesCoordinator(hass, entry, client, status)
     entry.runtime_data = QwenTTSRuntimeData(

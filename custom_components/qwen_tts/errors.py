@@ -9,21 +9,25 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .const import DOMAIN
 from .dashscope import (
     AccountError,
+    AudioLimitError,
     AuthError,
     ContentFilterError,
     DashScopeConnectionError,
     DashScopeError,
     DashScopeTimeoutError,
+    IncompleteAudioError,
     InvalidRequestError,
     ModelNotFoundError,
     ProtocolError,
     RateLimitError,
     SampleError,
     ServiceError,
+    StalledStreamError,
     VoiceNotFoundError,
 )
 
-# Most specific first: DashScopeTimeoutError is a DashScopeConnectionError.
+# Most specific first: StalledStreamError is a DashScopeTimeoutError, which is a
+# DashScopeConnectionError; IncompleteAudioError and AudioLimitError are ProtocolErrors.
 _TRANSLATION_KEYS: tuple[tuple[type[DashScopeError], str], ...] = (
     (AuthError, "auth_failed"),
     (AccountError, "account_problem"),
@@ -34,7 +38,10 @@ _TRANSLATION_KEYS: tuple[tuple[type[DashScopeError], str], ...] = (
     (ModelNotFoundError, "model_not_found"),
     (InvalidRequestError, "invalid_request"),
     (ServiceError, "service_error"),
-    (ProtocolError, "incomplete_audio"),
+    (IncompleteAudioError, "incomplete_audio"),
+    (AudioLimitError, "too_much_audio"),
+    (ProtocolError, "unexpected_answer"),
+    (StalledStreamError, "audio_stalled"),
     (DashScopeTimeoutError, "timeout"),
     (DashScopeConnectionError, "cannot_connect"),
 )

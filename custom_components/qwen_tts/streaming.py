@@ -52,7 +52,7 @@ from .const import DOMAIN
 from .dashscope import (
     DashScopeClient,
     DashScopeError,
-    ProtocolError,
+    IncompleteAudioError,
     RealtimeSettings,
     pcm_to_wav,
     wav_header,
@@ -145,7 +145,7 @@ class SpeechStream:
         finally:
             text.close()
         if not sent:
-            raise ProtocolError("the service sent no audio for the text")
+            raise IncompleteAudioError("the service sent no audio for the text")
 
     def _source(self, text: _TextSource) -> AsyncGenerator[bytes]:
         """The audio of the text: one live realtime session for text still streaming in
@@ -216,7 +216,9 @@ class SpeechStream:
                         raise item
                     yield item
                 if not writer.done():
-                    raise ProtocolError("the realtime session finished before the text ended")
+                    raise IncompleteAudioError(
+                        "the realtime session finished before the text ended"
+                    )
                 if (failure := writer.exception()) is not None:
                     raise failure
             finally:

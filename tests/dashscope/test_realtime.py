@@ -14,6 +14,7 @@ from custom_components.qwen_tts.dashscope import (
     DashScopeConnectionError,
     DashScopeTimeoutError,
     Endpoint,
+    IncompleteAudioError,
     InvalidRequestError,
     ProtocolError,
     RealtimeSession,
@@ -249,12 +250,13 @@ async def test_an_unknown_realtime_model_fails_the_setup(client: DashScopeClient
         await _speak(client, RealtimeSettings(model="qwen9-nope-realtime", voice="Cherry"), "Hi.")
 
 
-async def test_append_after_the_session_closed_raises_connection_error(
+async def test_append_after_the_session_closed_raises_incomplete_audio(
     client: DashScopeClient,
 ) -> None:
+    """The session can no longer speak: not a connection failure (the service was reached)."""
     async with client.realtime_session(SETTINGS) as session:
         pass
-    with pytest.raises(DashScopeConnectionError):
+    with pytest.raises(IncompleteAudioError):
         await session.append("Too late.")
 
 

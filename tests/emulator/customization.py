@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .audio import SampleRejectedError, check_sample, encode_mp3, render_pcm, wav_bytes
 from .catalogue import CLONE_TARGETS, DESIGN_MODEL, DESIGN_TARGETS, ENROLLMENT_MODEL, SAMPLE_RATES
+from .misbehaviour import html_page
 from .store import DESIGN, ENROLLMENT, listed, new_voice_entry, new_voice_id, request_id, voice_kind
 from .synthesis import RejectedError
 from .wire import dumps
@@ -49,6 +50,8 @@ async def handle_customization(emu: DashScopeEmulator, request: web.Request) -> 
     rid = request_id()
     if (refusal := await emu.admit(request, record, rid)) is not None:
         return refusal
+    if emu.customization_html:
+        return html_page()
     try:
         if not isinstance(body, dict):
             raise _invalid("The request body is not valid JSON.")

@@ -75,6 +75,20 @@ class FaultKnobs:
     - ``empty_audio``: every synthesis succeeds with zero audio bytes: an SSE stream sends only
       its stop frame, a realtime response has no ``response.audio.delta``, a non-streaming
       answer links a WAV without samples (an empty file for MP3).
+
+    Misbehaviour of a broken service or proxy (each one never ends on its own; the stream
+    stops when the client leaves, noted as ``client_left`` on the request's record):
+
+    - ``sse_trickle = S``: an SSE stream answers 200, then sends one byte (``:``) every S
+      seconds and never a complete event.
+    - ``sse_reset_after = K``: an SSE stream sends K audio chunks, then resets the TCP
+      connection (RST).
+    - ``endless_audio = S``: SSE streams and realtime responses send ``ENDLESS_CHUNK_SECONDS``
+      of audio every S seconds and never finish.
+    - ``ws_chatter = S``: a realtime session answers text with ``{"type": "heartbeat"}`` every
+      S seconds, never audio and never ``session.finished``.
+    - ``customization_html``: enrollment and design requests (``list`` included) are
+      answered ``200 text/html`` with a web page, as a captive portal or a proxy does.
     """
 
     sse_error_after: int | None
@@ -85,6 +99,11 @@ class FaultKnobs:
     ws_close_before_finish: bool
     ws_error_after_append: tuple[str, str] | None
     empty_audio: bool
+    sse_trickle: float | None
+    sse_reset_after: int | None
+    endless_audio: float | None
+    ws_chatter: float | None
+    customization_html: bool
 
     def __init__(self) -> None:
         """No faults."""
@@ -102,6 +121,11 @@ class FaultKnobs:
         self.ws_close_before_finish = False
         self.ws_error_after_append = None
         self.empty_audio = False
+        self.sse_trickle = None
+        self.sse_reset_after = None
+        self.endless_audio = None
+        self.ws_chatter = None
+        self.customization_html = False
 
     def fail_next(
         self,

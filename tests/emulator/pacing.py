@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from .faults import LatencyKnobs
 from .store import RecordedRequest
@@ -11,10 +12,17 @@ from .store import RecordedRequest
 class Pacer:
     """Paces the chunks of one synthesis (an SSE stream or one realtime response)."""
 
-    def __init__(self, knobs: LatencyKnobs, record: RecordedRequest) -> None:
-        """Nothing sent yet."""
+    def __init__(
+        self,
+        knobs: LatencyKnobs,
+        record: RecordedRequest,
+        gone: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Nothing sent yet. ``gone`` tells whether the client closed the connection: a
+        long pause notices it (``ConnectionResetError``) as a real server does."""
         self._knobs = knobs
         self._record = record
+        self._gone = gone
         self._loop = asyncio.get_running_loop()
         self._first_sent_at: float | None = None
         self._seconds_sent = 0.0
@@ -24,15 +32,22 @@ class Pacer:
         knobs = self._knobs
         if self._first_sent_at is None:
             if knobs.first_chunk_delay > 0:
-                await asyncio.sleep(knobs.first_chunk_delay)
+                await self._sleep(knobs.first_chunk_delay)
             return
         if knobs.chunk_interval > 0:
-            await asyncio.sleep(knobs.chunk_interval)
+            await self._sleep(knobs.chunk_interval)
         if knobs.realtime_factor:
             due = self._first_sent_at + self._seconds_sent / knobs.realtime_factor
             delay = due - self._loop.time()
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
+
+    async def _sleep(self, seconds: float) -> None:
+        due = self._loop.time() + seconds
+        while (left := due - self._loop.time()) > 0:
+            if self._gone():
+                raise ConnectionResetError("the client closed the connection")
+            await asyncio.sleep(min(left, 0.05))
 
     def sent(self, seconds: float) -> None:
         """Note a chunk carrying ``seconds`` of audio as sent now."""

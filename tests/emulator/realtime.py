@@ -14,6 +14,7 @@ from aiohttp import WSMsgType, web
 from .audio import render_pcm, stream_chunks
 from .catalogue import REALTIME_FORMATS, REALTIME_MODELS, SAMPLE_RATES, billed_characters
 from .faults import PlannedFailure
+from .misbehaviour import forever, tone
 from .pacing import Pacer
 from .store import REALTIME, RecordedRequest, request_id
 from .synthesis import voice_allowed
@@ -145,6 +146,16 @@ class RealtimeSession:
             },
         )
 
+    async def _forever(self, interval: float, send: Any) -> None:
+        """Send until the client closes the socket (then ``ConnectionError``)."""
+
+        async def unless_closed() -> None:
+            if self._socket.closed:
+                raise ConnectionResetError("the client closed the socket")
+            await send()
+
+        await forever(interval, unless_closed)
+
     async def _handle(self, event: dict[str, Any]) -> bool:
         """Serve one client event; False ends the session."""
         match event.get("type"):
@@ -259,7 +270,17 @@ class RealtimeSession:
             item={**item, "status": "in_progress", "content": []},
         )
         await self._send("response.content_part.added", **where, content_index=0, part=part)
-        pacer = Pacer(self._emu, self._record)
+        if self._emu.ws_chatter is not None:
+            await self._forever(self._emu.ws_chatter, lambda: self._send("heartbeat"))
+        if self._emu.endless_audio is not None:
+            delta = base64.b64encode(tone(rate)).decode()
+
+            async def send_audio() -> None:
+                await self._send("response.audio.delta", **where, content_index=0, delta=delta)
+                self._record.audio_sent(asyncio.get_running_loop().time())
+
+            await self._forever(self._emu.endless_audio, send_audio)
+        pacer = Pacer(self._emu, self._record, lambda: self._socket.closed)
         pcm = b"" if self._emu.empty_audio else render_pcm(text, rate)
         for chunk in stream_chunks(pcm, rate, audio_format, id3=False) if pcm else []:
             await pacer.wait_turn()

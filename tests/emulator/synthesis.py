@@ -21,6 +21,7 @@ from .catalogue import (
     text_limit_error,
 )
 from .faults import default_message, status_for_code
+from .misbehaviour import forever, reset_connection, tone
 from .pacing import Pacer, generation_delay
 from .store import DOWNLOAD, SYNTHESIS, SYNTHESIS_STREAM, RecordedRequest, request_id
 from .wire import SSE_CONTENT_TYPE, dumps, error_body, sse_frame
@@ -168,16 +169,58 @@ async def _stream(
     )
     try:
         await response.prepare(request)
-        await _send_stream(emu, response, record, job, rid)
+        if emu.sse_trickle is not None:
+            await forever(emu.sse_trickle, lambda: response.write(b":"))
+        elif emu.endless_audio is not None:
+            await _send_endless(emu, response, record, job, rid)
+        else:
+            await _send_stream(emu, request, response, record, job=job, rid=rid)
     except ConnectionError:  # the client stopped reading: nothing more to send, no error
         record.client_left = True
     return response
 
 
-async def _send_stream(
+async def _send_endless(
     emu: DashScopeEmulator,
     response: web.StreamResponse,
     record: RecordedRequest,
+    job: SynthesisJob,
+    rid: str,
+) -> None:
+    """Audio frames that never end (``endless_audio``)."""
+    assert emu.endless_audio is not None
+    frame = _audio_frame(tone(job.sample_rate), f"audio_{rid}", rid)
+    frame_id = 0
+
+    async def send() -> None:
+        nonlocal frame_id
+        frame_id += 1
+        await response.write(sse_frame(frame_id, frame, newline=emu.sse_line_ending))
+        record.audio_sent(emu.now())
+
+    await forever(emu.endless_audio, send)
+
+
+def _audio_frame(data: bytes, audio_id: str, rid: str) -> dict[str, Any]:
+    return {
+        "output": {
+            "finish_reason": "null",
+            "audio": {
+                "data": base64.b64encode(data).decode(),
+                "id": audio_id,
+                "expires_at": int(time.time()) + URL_LIFETIME,
+            },
+        },
+        "request_id": rid,
+    }
+
+
+async def _send_stream(
+    emu: DashScopeEmulator,
+    request: web.Request,
+    response: web.StreamResponse,
+    record: RecordedRequest,
+    *,
     job: SynthesisJob,
     rid: str,
 ) -> None:
@@ -190,7 +233,7 @@ async def _send_stream(
         else []
     )
     audio_id = f"audio_{rid}"
-    pacer = Pacer(emu, record)
+    pacer = Pacer(emu, record, lambda: request.transport is None or request.transport.is_closing())
     frame_id = 0
     for index in range(len(chunks) + 1):
         if emu.sse_error_after is not None and index == min(emu.sse_error_after, len(chunks)):
@@ -205,6 +248,9 @@ async def _send_stream(
             break
         if emu.sse_cut_after is not None and index == min(emu.sse_cut_after, len(chunks)):
             break
+        if emu.sse_reset_after is not None and index == min(emu.sse_reset_after, len(chunks)):
+            reset_connection(request)
+            raise ConnectionResetError("reset by the emulator")
         if index == len(chunks):
             data, extension = (
                 (b"".join(c.data for c in chunks), "mp3")
@@ -223,17 +269,7 @@ async def _send_stream(
         chunk = chunks[index]
         await pacer.wait_turn()
         frame_id += 1
-        payload = {
-            "output": {
-                "finish_reason": "null",
-                "audio": {
-                    "data": base64.b64encode(chunk.data).decode(),
-                    "id": audio_id,
-                    "expires_at": int(time.time()) + URL_LIFETIME,
-                },
-            },
-            "request_id": rid,
-        }
+        payload = _audio_frame(chunk.data, audio_id, rid)
         await response.write(sse_frame(frame_id, payload, newline=newline))
         pacer.sent(chunk.seconds)
     await response.write_eof()

@@ -1,5 +1,6 @@
 """An asyncio client for Alibaba Cloud DashScope Qwen-TTS. Independent of Home Assistant."""
 
+from .bounds import ProgressWatch, StreamBounds
 from .client import DashScopeClient
 from .endpoint import Endpoint, Region
 from .enrollment import (
@@ -11,17 +12,20 @@ from .enrollment import (
 )
 from .errors import (
     AccountError,
+    AudioLimitError,
     AuthError,
     ContentFilterError,
     DashScopeConnectionError,
     DashScopeError,
     DashScopeTimeoutError,
+    IncompleteAudioError,
     InvalidRequestError,
     ModelNotFoundError,
     ProtocolError,
     RateLimitError,
     SampleError,
     ServiceError,
+    StalledStreamError,
     VoiceNotFoundError,
     error_class_for,
     map_error,
@@ -53,6 +57,7 @@ __all__ = [
     "ENROLLMENT_MODEL",
     "AccountError",
     "AccountVoice",
+    "AudioLimitError",
     "AuthError",
     "ContentFilterError",
     "DashScopeClient",
@@ -61,9 +66,11 @@ __all__ = [
     "DashScopeTimeoutError",
     "DesignedVoice",
     "Endpoint",
+    "IncompleteAudioError",
     "InvalidRequestError",
     "LeadingHeaderStripper",
     "ModelNotFoundError",
+    "ProgressWatch",
     "ProtocolError",
     "RateLimitError",
     "RealtimeSession",
@@ -71,6 +78,8 @@ __all__ = [
     "Region",
     "SampleError",
     "ServiceError",
+    "StalledStreamError",
+    "StreamBounds",
     "SynthesisRequest",
     "SynthesisResult",
     "VoiceKind",

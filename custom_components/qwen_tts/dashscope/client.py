@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from .bounds import ProgressWatch, StreamBounds, audio_byte_rate, read_answer
 from .endpoint import Endpoint
 from .enrollment import (
     DESIGN_MODEL,
@@ -21,6 +22,8 @@ from .enrollment import (
     parse_voice_list,
 )
 from .errors import (
+    AudioLimitError,
+    IncompleteAudioError,
     ProtocolError,
     ServiceError,
     VoiceNotFoundError,
@@ -56,6 +59,8 @@ from .wav import (
 )
 
 LIST_PAGE_SIZE = 100
+# One SSE event carries a fraction of a second of audio (tens of kB of base64).
+MAX_FRAME_SIZE = 4 * 1024 * 1024
 _MAX_PAGES = 1000
 _NOT_FINISHED = (None, "", "null")
 
@@ -85,12 +90,28 @@ def _synthesis_payload(request: SynthesisRequest, response_format: str) -> JsonO
     }
 
 
-async def _sse_frames(resp: aiohttp.ClientResponse) -> AsyncGenerator[SSEFrame]:
-    """The frames of an event stream as they arrive (a last one without its blank line too)."""
+async def _sse_frames(
+    resp: aiohttp.ClientResponse, watch: ProgressWatch
+) -> AsyncGenerator[SSEFrame]:
+    """The frames of an event stream as they arrive (a last one without its blank line too).
+
+    Every read waits within the watch's bounds; a connection that breaks off raises
+    ``IncompleteAudioError``, a frame that outgrows ``MAX_FRAME_SIZE`` ``ProtocolError``.
+    """
     parser = SSEParser()
-    async for chunk in resp.content.iter_any():
+    while True:
+        try:
+            chunk = await watch.wait(resp.content.readany())
+        except (aiohttp.ClientError, OSError) as err:
+            raise IncompleteAudioError(
+                f"{watch.what}: the connection broke off ({type(err).__name__})"
+            ) from None
+        if not chunk:
+            break
         for frame in parser.feed(chunk):
             yield frame
+        if parser.pending > MAX_FRAME_SIZE:
+            raise ProtocolError(f"{watch.what}: an event larger than {MAX_FRAME_SIZE} bytes")
     if (last := parser.close()) is not None:
         yield last
 
@@ -113,16 +134,19 @@ class DashScopeClient:
         endpoint: Endpoint,
         *,
         request_timeout: float = 60.0,
+        stream_bounds: StreamBounds | None = None,
     ) -> None:
         """Keep the session, key and endpoint; nothing is sent until a method is called.
 
-        ``request_timeout`` bounds a whole JSON call or download; for streams (SSE and
-        realtime) it bounds connecting and each wait for the next bytes or event.
+        ``request_timeout`` bounds a whole JSON call or download (and a realtime handshake,
+        together with ``stream_bounds.first_audio``); ``stream_bounds`` bounds the waits and
+        the audio of SSE and realtime synthesis (see ``StreamBounds``).
         """
         self._session = session
         self._api_key = api_key
         self.endpoint = endpoint
         self._timeout = request_timeout
+        self.stream_bounds = stream_bounds or StreamBounds()
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -136,7 +160,7 @@ class DashScopeClient:
             async with self._session.post(
                 url, json=payload, headers=self._auth_headers(), timeout=timeout
             ) as resp:
-                body = await resp.read()
+                body = await read_answer(resp, what)
                 if resp.status >= 400:
                     raise error_from_http(resp.status, resp.reason, body, secret=self._api_key)
                 data = parse_json_object(body, what)
@@ -153,15 +177,16 @@ class DashScopeClient:
         what = f"{model} {action_input.get('action')}"
         return await self._post_json(self.endpoint.customization_url, payload, what)
 
-    async def _download(self, url: str) -> bytes:
-        """GET the synthesized file from its signed URL, WITHOUT the Authorization header."""
+    async def _download(self, url: str, limit: int) -> bytes:
+        """GET the synthesized file from its signed URL, WITHOUT the Authorization header;
+        a file over ``limit`` bytes raises ``AudioLimitError``."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise ProtocolError("the service returned an audio URL that is not http(s)")
         timeout = aiohttp.ClientTimeout(total=self._timeout)
         with transport_errors("audio download", self._api_key):
             async with self._session.get(url, timeout=timeout) as resp:
-                body = await resp.read()
                 if resp.status >= 400:
+                    body = await read_answer(resp, "audio download")
                     err = error_from_http(resp.status, resp.reason, body, secret=self._api_key)
                     raise ServiceError(
                         f"audio download failed: {err.message}",
@@ -169,9 +194,17 @@ class DashScopeClient:
                         request_id=err.request_id,
                         status=resp.status,
                     )
-        if not body:
+                data = bytearray()
+                while chunk := await resp.content.readany():
+                    data += chunk
+                    if len(data) > limit:
+                        raise AudioLimitError(
+                            f"audio download: more than {limit} bytes, far more than the"
+                            " text can take"
+                        )
+        if not data:
             raise ProtocolError("the synthesized audio file is empty")
-        return body
+        return bytes(data)
 
     # -- account ----------------------------------------------------------------------------
 
@@ -199,7 +232,9 @@ class DashScopeClient:
         request_id = as_str(data.get("request_id"))
         characters = as_int(as_object(data.get("usage")).get("characters"))
         if url := as_str(audio_out.get("url")):
-            raw = await self._download(url)
+            rate = audio_byte_rate(response_format, request.sample_rate)
+            limit = round(self.stream_bounds.max_audio(len(request.text)) * rate) + 4096
+            raw = await self._download(url, limit)
         elif encoded := as_str(audio_out.get("data")):
             raw = self._b64(encoded, "synthesis")
         else:
@@ -233,9 +268,13 @@ class DashScopeClient:
         )
 
     async def stream_synthesis(self, request: SynthesisRequest) -> AsyncGenerator[bytes]:
-        """SSE synthesis: yield PCM (or MP3) bytes as frames arrive; raise on any error frame,
-        when the stream ends without ``finish_reason: "stop"``, and when it finishes without
-        any audio (``ProtocolError``).
+        """SSE synthesis: yield PCM (or MP3) bytes as frames arrive.
+
+        Raises the mapped error of an error frame; ``IncompleteAudioError`` when the stream
+        breaks off or ends without ``finish_reason: "stop"``, or finishes without any audio;
+        ``StalledStreamError`` when a wait exceeds ``stream_bounds`` (first audio, gap,
+        overall by the text's length); ``AudioLimitError`` when more audio arrives than the
+        text can take. The connection is closed on every failure.
 
         A RIFF header in front of the first audio is removed, so ``pcm``/``wav`` requests
         yield bare s16le mono PCM at ``request.sample_rate``. Close the generator
@@ -248,45 +287,57 @@ class DashScopeClient:
             "X-DashScope-SSE": "enable",
             "Accept": "text/event-stream",
         }
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=self._timeout, sock_read=self._timeout
-        )
+        bounds = self.stream_bounds
         what = f"streaming synthesis with {request.model}"
+        watch = bounds.watch(
+            what,
+            characters=len(request.text),
+            byte_rate=audio_byte_rate(request.response_format, request.sample_rate),
+        )
+        # The watch bounds every wait; aiohttp's own read timeout restarts with each byte.
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=bounds.first_audio)
         stripper = None if request.response_format == "mp3" else LeadingHeaderStripper()
+        finished = heard = False
+        request_id: str | None = None
         with transport_errors(what, self._api_key):
-            async with self._session.post(
-                self.endpoint.synthesis_url, json=payload, headers=headers, timeout=timeout
-            ) as resp:
+            resp = await watch.wait(
+                self._session.post(
+                    self.endpoint.synthesis_url, json=payload, headers=headers, timeout=timeout
+                )
+            )
+        try:
+            with transport_errors(what, self._api_key):
                 if resp.status >= 400:
-                    body = await resp.read()
+                    body = await watch.wait(read_answer(resp, what))
                     raise error_from_http(resp.status, resp.reason, body, secret=self._api_key)
                 if resp.content_type == "application/json":  # not a stream: an answer
-                    data = parse_json_object(await resp.read(), what)
+                    data = parse_json_object(await watch.wait(read_answer(resp, what)), what)
                     raise (
                         map_error_body(data, status=resp.status, secret=self._api_key)
                         if as_str(data.get("code"))
                         else ProtocolError(f"{what}: the service did not open an event stream")
                     )
-                finished = heard = False
-                request_id: str | None = None
-                try:
-                    async with aclosing(_sse_frames(resp)) as frames:
-                        async for frame in frames:
-                            audio, finished, request_id = self._sse_frame(frame, resp.status)
-                            if stripper is not None and audio:
-                                audio = stripper.feed(audio)
-                            if audio:
-                                heard = True
-                                yield audio
-                            if finished:
-                                break
-                finally:
-                    if not finished:
-                        resp.close()  # stopped early or failed: drop the connection now
+            async with aclosing(_sse_frames(resp, watch)) as frames:
+                async for frame in frames:
+                    audio, finished, request_id = self._sse_frame(frame, resp.status)
+                    if stripper is not None and audio:
+                        audio = stripper.feed(audio)
+                    if audio:
+                        watch.received(len(audio))
+                        heard = True
+                        yield audio
+                    if finished:
+                        break
+        finally:
+            if not finished:
+                resp.close()  # stopped early or failed: drop the connection now
+            resp.release()
         if not finished:
-            raise ProtocolError(f"{what}: the stream ended before the final frame")
+            raise IncompleteAudioError(
+                f"{what}: the stream ended before the final frame", request_id=request_id
+            )
         if not heard:
-            raise ProtocolError(
+            raise IncompleteAudioError(
                 f"{what}: the stream finished without any audio", request_id=request_id
             )
 
@@ -324,13 +375,10 @@ class DashScopeClient:
 
     # -- realtime -------------------------------------------------------------------------------
 
-    def realtime_session(
-        self, settings: RealtimeSettings, *, event_timeout: float | None = None
-    ) -> RealtimeSession:
+    def realtime_session(self, settings: RealtimeSettings) -> RealtimeSession:
         """Return an (unopened) realtime WebSocket session; use it with ``async with``.
 
-        ``event_timeout`` (default: the request timeout) is how long ``audio()`` waits while
-        neither side sends anything.
+        Its waits and audio are bounded by ``stream_bounds`` (see ``RealtimeSession``).
         """
         return RealtimeSession(
             self._session,
@@ -338,7 +386,7 @@ class DashScopeClient:
             self._api_key,
             settings,
             timeout=self._timeout,
-            event_timeout=event_timeout,
+            bounds=self.stream_bounds,
         )
 
     # -- voices -----------------------------------------------------------------------------

@@ -73,12 +73,25 @@ class ProtocolError(DashScopeError):
     """The service answered something the protocol does not allow (e.g. a truncated stream)."""
 
 
+class IncompleteAudioError(ProtocolError):
+    """The audio stopped before it was complete: the stream broke off or ended early, or
+    finished without any audio."""
+
+
+class AudioLimitError(ProtocolError):
+    """The service sent far more audio than the text can take; the request was ended."""
+
+
 class DashScopeConnectionError(DashScopeError):
-    """The service could not be reached, or the connection broke."""
+    """The service could not be reached (before any answer)."""
 
 
 class DashScopeTimeoutError(DashScopeConnectionError):
     """The service did not answer in time."""
+
+
+class StalledStreamError(DashScopeTimeoutError):
+    """A stream that had started made no progress within its bound (see ``bounds.py``)."""
 
 
 _SERVICE_CODES = frozenset(

@@ -15,10 +15,12 @@ import uuid
 
 import aiohttp
 
+from .bounds import StreamBounds, audio_byte_rate
 from .errors import (
     DashScopeConnectionError,
     DashScopeError,
     DashScopeTimeoutError,
+    IncompleteAudioError,
     ProtocolError,
     map_error,
     map_error_body,
@@ -47,7 +49,16 @@ class _Closed:
         self.code = code
 
 
-type _Item = JsonObject | DashScopeError | _Closed
+class _Owed:
+    """Queue marker: text was handed over (``commit``/``finish``); audio is now owed."""
+
+    __slots__ = ()
+
+
+_OWED = _Owed()
+
+type _Event = JsonObject | DashScopeError | _Closed
+type _Item = _Event | _Owed
 
 
 class RealtimeSession:
@@ -57,6 +68,13 @@ class RealtimeSession:
     Then ``append``/``commit``/``finish`` may be called from one task while another iterates
     ``audio()``, which yields decoded audio deltas and ends only at ``session.finished``.
     Leaving the ``async with`` block always closes the socket.
+
+    Bounds (``StreamBounds``): once text was handed over (``commit`` or ``finish``), each wait
+    for audio is bounded (``first_audio``, then ``audio_gap``), and so is all the waiting
+    after it (by the characters appended); events without audio (unknown ones, heartbeats)
+    do not count as progress. While text is still being appended and not committed, the
+    service is not waited on: the text source paces the session. Audio beyond what the
+    appended text can take raises ``AudioLimitError``.
     """
 
     def __init__(
@@ -67,26 +85,31 @@ class RealtimeSession:
         settings: RealtimeSettings,
         *,
         timeout: float,
-        event_timeout: float | None = None,
+        bounds: StreamBounds | None = None,
     ) -> None:
         """Prepare the session; nothing is sent before ``__aenter__``.
 
         ``timeout`` bounds connecting plus the ``session.created``/``session.updated``
-        handshake; ``event_timeout`` (default ``timeout``) is how long ``audio()`` waits
-        while neither side sends anything.
+        handshake (at most ``bounds.first_audio``); ``bounds`` bounds the audio (see the
+        class).
         """
         self._http = session
         self._url = url
         self._api_key = api_key
         self.settings = settings
-        self._timeout = timeout
-        self._event_timeout = event_timeout if event_timeout is not None else timeout
+        self.bounds = bounds or StreamBounds()
+        self._timeout = min(timeout, self.bounds.first_audio)
+        self._watch = self.bounds.watch(
+            f"realtime session with {settings.model}",
+            characters=0,
+            byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
+        )
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._reader: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
-        self._last_rx = 0.0
-        self._last_tx = 0.0
+        self._commits = 0
+        self._finish_sent = False
         self._iterating = False
         self._finished = False
         self._text_sent = False  # text that should be spoken
@@ -117,9 +140,9 @@ class RealtimeSession:
         except BaseException:
             await self._close()
             raise
-        loop = asyncio.get_running_loop()
-        self._last_rx = loop.time()
-        self._reader = loop.create_task(self._read_loop(self._ws), name="dashscope realtime")
+        self._reader = asyncio.get_running_loop().create_task(
+            self._read_loop(self._ws), name="dashscope realtime"
+        )
         return self
 
     async def __aexit__(
@@ -199,7 +222,7 @@ class RealtimeSession:
 
     # -- receiving ------------------------------------------------------------------------------
 
-    def _decode(self, msg: aiohttp.WSMessage) -> _Item | None:
+    def _decode(self, msg: aiohttp.WSMessage) -> _Event | None:
         """Turn one WebSocket message into a queue item (``None``: nothing to report)."""
         if msg.type is aiohttp.WSMsgType.TEXT:
             try:
@@ -215,7 +238,7 @@ class RealtimeSession:
             return _Closed(self._ws.close_code if self._ws is not None else None)
         if msg.type is aiohttp.WSMsgType.ERROR:
             detail = redact(str(msg.data), self._api_key) or "socket error"
-            return DashScopeConnectionError(f"realtime: the connection broke: {detail}")
+            return IncompleteAudioError(f"realtime: the connection broke off: {detail}")
         return None  # binary, ping, pong: not part of the protocol's events
 
     async def _expect(self, wanted: str) -> JsonObject:
@@ -248,38 +271,45 @@ class RealtimeSession:
         return map_error_body({"request_id": event.get("request_id"), **body}, secret=self._api_key)
 
     async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        """Move every event to the queue until the socket ends."""
-        loop = asyncio.get_running_loop()
+        """Move every event to the queue until the socket ends; audio beyond the bound
+        ends the session here, where it arrives, so that it is never queued."""
         while True:
             try:
                 msg = await ws.receive()
             except (aiohttp.ClientError, OSError) as err:
-                item: _Item | None = DashScopeConnectionError(
-                    f"realtime: the connection broke: {type(err).__name__}"
+                item: _Event | None = IncompleteAudioError(
+                    f"realtime: the connection broke off: {type(err).__name__}"
                 )
             else:
                 item = self._decode(msg)
             if item is None:
                 continue
-            self._last_rx = loop.time()
+            if isinstance(item, dict) and item.get("type") == "response.audio.delta":
+                delta = item.get("delta")
+                try:
+                    self._watch.received(len(delta) * 3 // 4 if isinstance(delta, str) else 0)
+                except DashScopeError as err:
+                    item = err
             self._queue.put_nowait(item)
             if not isinstance(item, dict) or item.get("type") == "session.finished":
+                if isinstance(item, DashScopeError):
+                    await ws.close()
                 return
 
-    async def _next(self) -> _Item:
-        """The next queued event; time out when neither side sent anything for too long."""
-        loop = asyncio.get_running_loop()
+    @property
+    def _owed(self) -> bool:
+        """Whether audio is owed: text was committed or finished and not yet answered."""
+        return self._finish_sent or self._commits > self.responses
+
+    async def _next(self) -> _Event:
+        """The next queued event; while audio is owed, within the bounds."""
         while True:
-            deadline = max(self._last_rx, self._last_tx) + self._event_timeout
-            if loop.time() >= deadline and self._queue.empty():
-                raise DashScopeTimeoutError(
-                    f"realtime: no event from the service for {self._event_timeout:g} s"
-                )
-            try:
-                async with asyncio.timeout_at(deadline):
-                    return await self._queue.get()
-            except TimeoutError:
-                continue  # re-check: a send may have moved the deadline
+            if self._owed:
+                item = await self._watch.wait(self._queue.get())
+            else:
+                item = await self._queue.get()
+            if not isinstance(item, _Owed):
+                return item
 
     async def audio(self) -> AsyncGenerator[bytes]:
         """Yield audio deltas until ``session.finished``; raise on ``error`` or early close,
@@ -299,7 +329,7 @@ class RealtimeSession:
                 if isinstance(item, DashScopeError):
                     raise item
                 if isinstance(item, _Closed):
-                    raise ProtocolError(
+                    raise IncompleteAudioError(
                         "realtime: the service closed the socket before session.finished",
                         code=str(item.code) if item.code is not None else None,
                     )
@@ -318,7 +348,7 @@ class RealtimeSession:
                 elif event_type == "session.finished":
                     self._finished = True
                     if self._text_sent and not self._heard:
-                        raise ProtocolError(
+                        raise IncompleteAudioError(
                             f"realtime: session {self.session_id or '-'} finished without any audio"
                         )
                 elif event_type == "error":
@@ -337,27 +367,29 @@ class RealtimeSession:
         if ws is None:
             raise RuntimeError("use the session with 'async with' first")
         if ws.closed:
-            raise DashScopeConnectionError("realtime: the socket is closed")
+            raise IncompleteAudioError("realtime: the socket is closed")
         event_id = new_event_id()
         text = json.dumps({"event_id": event_id, **event}, ensure_ascii=False)
         async with self._send_lock:
             try:
                 await ws.send_str(text)
             except (aiohttp.ClientError, OSError) as err:
-                raise DashScopeConnectionError(
+                raise IncompleteAudioError(
                     f"realtime: sending failed: {type(err).__name__}"
                 ) from None
-        self._last_tx = asyncio.get_running_loop().time()
         return event_id
 
     async def append(self, text: str) -> None:
         """Send ``input_text_buffer.append``."""
         await self._send({"type": "input_text_buffer.append", "text": text})
+        self._watch.add_characters(len(text))
         self._text_sent = self._text_sent or bool(text.strip())
 
     async def commit(self) -> None:
         """Send ``input_text_buffer.commit``."""
         await self._send({"type": "input_text_buffer.commit"})
+        self._commits += 1
+        self._queue.put_nowait(_OWED)
 
     async def clear(self) -> None:
         """Send ``input_text_buffer.clear``: drop text not yet synthesized."""
@@ -366,3 +398,5 @@ class RealtimeSession:
     async def finish(self) -> None:
         """Send ``session.finish``: no more text will come."""
         await self._send({"type": "session.finish"})
+        self._finish_sent = True
+        self._queue.put_nowait(_OWED)

@@ -32,15 +32,22 @@ class SSEParser:
     either as a comment ``:HTTP_STATUS/200`` or as a ``status:200`` field: both are read.
     """
 
-    __slots__ = ("_buffer", "_data", "_event", "_id", "_status")
+    __slots__ = ("_buffer", "_data", "_data_size", "_event", "_id", "_status")
 
     def __init__(self) -> None:
         """Start empty."""
         self._buffer = bytearray()
         self._data: list[str] = []
+        self._data_size = 0
         self._event: str | None = None
         self._id: str | None = None
         self._status: int | None = None
+
+    @property
+    def pending(self) -> int:
+        """Bytes held for a frame not yet complete (a caller bounds it: a frame whose end
+        never comes would otherwise grow without limit)."""
+        return len(self._buffer) + self._data_size
 
     def feed(self, chunk: bytes) -> list[SSEFrame]:
         """Consume ``chunk``; return the frames it completed."""
@@ -91,6 +98,7 @@ class SSEParser:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._data_size += len(value)
         elif name == "event":
             self._event = value.strip()
         elif name == "id":
@@ -107,6 +115,7 @@ class SSEParser:
             return None
         frame = SSEFrame("\n".join(self._data), self._event, self._id, self._status)
         self._data = []
+        self._data_size = 0
         self._event = None
         self._id = None
         self._status = None
