@@ -1,4 +1,5 @@
-"""Long and streamed text is cut into requests at sentence boundaries, never mid-word."""
+"""Text is cut into sentences where sentences really end, and a sentence longer than a request
+between words, never inside a number, a version or an address."""
 
 from __future__ import annotations
 
@@ -19,6 +20,39 @@ ENGLISH = (
 )
 CHINESE = "洗衣机已经洗好了。请尽快把衣服拿出来！你记得毛巾吗？烘干机大约需要四十五分钟；计时器已经设置好了。"
 
+# Each text and its real sentences: periods, closing quotes and brackets, and CJK punctuation
+# that do not end a sentence (abbreviations, titles, initials, a.m./p.m., decimals, quotes).
+SENTENCES = {
+    "titles and times": [
+        "Dr. Smith arrives at 10:30 a.m. on Dec. 5, so be ready.",
+        "The bus leaves at 3.5 p.m. today.",
+    ],
+    "long titles": [
+        "Prof. Miller and Mrs. Brown met Capt. Kirk in St. Louis at 9 a.m. on Jan. 3.",
+        "They talked for 2.5 hours.",
+    ],
+    "initials": ["J. R. R. Tolkien wrote it in the U.S. Army years.", "He was British."],
+    "latin abbreviations": [
+        "Bring fruit, e.g. Apples or Pears, for Real Madrid vs. Barcelona.",
+        "It starts at 9.",
+    ],
+    "quotes": ['He said "Go."', "Then he left.", "She said “Stay.”", "He stayed."],
+    "brackets": ["(That was all.)", "Nobody followed [or so it seemed.]", "The end."],
+    "chinese quotes": ["他说：「好的。」", "然后走了。", "「我们走吧！」", "大家都同意了。"],
+    "chinese brackets and decimals": ["（这是括号里的话。）", "温度是3.5度。", "你准备好了吗？"],
+    "chinese curly quotes": ["他说：“我们走吧。”", "《红楼梦》很好看。"],
+    "japanese": ["「はい、そうです。」", "今日は晴れです。", "明日は雨でしょうか？"],
+    "mixed": ["Hello there.", "It is 3.14 degrees outside!", "你好。", "Bye"],
+}
+
+# A run-on message without a full stop, full of tokens a cut must not fall into.
+RUN_ON = " ".join(
+    f"then at {hour}:{minute:02d} item {n} costs 1,000,000 or 3,5 euros with version 2.4.{n} "
+    f"mailed to anna.lee{n}@example.com"
+    for n, (hour, minute) in enumerate([(7, 0), (8, 7), (8, 55), (9, 30), (10, 45), (12, 5)])
+)
+WHOLE_TOKENS = re.compile(r"\d+:\d\d|1,000,000|3,5|2\.4\.\d|anna\.lee\d@example\.com")
+
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\S+", text)
@@ -30,49 +64,110 @@ def split_text(text: str, limit: int, cost: Cost = char_cost) -> list[str]:
     return splitter.feed(text) + splitter.flush()
 
 
+def split_stream(text: str, limit: int, step: int, cost: Cost = char_cost) -> list[str]:
+    """The pieces of a text streamed in deltas of ``step`` characters (Assist)."""
+    splitter = SentenceSplitter(limit, cost)
+    pieces = []
+    for i in range(0, len(text), step):
+        pieces += splitter.feed(text[i : i + step])
+    return pieces + splitter.flush()
+
+
+def _joined(sentences: list[str]) -> str:
+    text = ""
+    for sentence in sentences:
+        cjk = text and re.match(r"[^\x00-\u024f]", sentence) and re.search(r"[^\x00-\u024f]$", text)
+        text += sentence if cjk or not text else " " + sentence
+    return text
+
+
 def test_short_text_is_one_piece() -> None:
     assert split_text("Good night, sweet dreams.", 600) == ["Good night, sweet dreams."]
+
+
+@pytest.mark.parametrize("family", SENTENCES)
+@pytest.mark.parametrize("step", [1, 2, 3, 5, None])
+def test_sentences_end_only_where_they_really_end(family: str, step: int | None) -> None:
+    """Whole (step None) or streamed in deltas of 1 to 5 characters: the real sentences."""
+    text = _joined(SENTENCES[family])
+    got = split_text(text, 600) if step is None else split_stream(text, 600, step)
+    assert got == SENTENCES[family]
+
+
+def test_asterisks_in_text_are_kept() -> None:
+    """Asterisks that reach the splitter are text (markup is removed before)."""
+    text = "Compute 5 * 3 * 2 now. Then 2*3*4 later."
+    assert split_stream(text, 600, 3) == ["Compute 5 * 3 * 2 now.", "Then 2*3*4 later."]
 
 
 def test_long_english_text_is_split_only_at_sentence_ends() -> None:
     text = ENGLISH * 12  # about 2,000 characters
     chunks = split_text(text, 600)
-    assert len(chunks) == 5 * 12  # four sentences and a ";" clause each time
-    assert all(len(c) <= 600 for c in chunks)
-    assert all(c.endswith((".", "!", "?", ";")) for c in chunks)
+    assert len(chunks) == 4 * 12
+    assert all(c.endswith((".", "!", "?")) for c in chunks)
     assert _words(" ".join(chunks)) == _words(text)
-
-
-def test_decimal_point_is_not_a_sentence_end() -> None:
-    chunks = split_text("It takes 45.5 minutes. Then it beeps.", 25)
-    assert chunks == ["It takes 45.5 minutes.", "Then it beeps."]
 
 
 def test_chinese_text_is_split_after_chinese_punctuation() -> None:
     chunks = split_text(CHINESE * 10, 100)
     assert all(len(c) <= 100 for c in chunks)
-    assert all(c.endswith(("。", "！", "？", "；")) for c in chunks)
+    assert all(c.endswith(("。", "！", "？")) for c in chunks)
     assert "".join(chunks) == CHINESE * 10
 
 
-def test_sentence_longer_than_the_limit_is_wrapped_between_words() -> None:
-    sentence = "word " * 200 + "end."
-    chunks = split_text(sentence, 120)
-    assert all(len(c) <= 120 for c in chunks)
-    assert _words(" ".join(chunks)) == _words(sentence)
+@pytest.mark.parametrize("limit", [40, 57, 83, 120, 600])
+@pytest.mark.parametrize("step", [1, 3, 5, None])
+def test_run_on_sentence_is_never_cut_inside_a_token(limit: int, step: int | None) -> None:
+    """Clock times, decimal commas, thousands separators, versions and e-mail addresses stay
+    whole, whatever the limit and however the text arrives."""
+    text = RUN_ON * 3  # about 1,000 characters without a full stop
+    chunks = split_text(text, limit) if step is None else split_stream(text, limit, step)
+    assert all(len(c) <= limit for c in chunks)
+    assert _words(" ".join(chunks)) == _words(text)
+    assert [t for c in chunks for t in WHOLE_TOKENS.findall(c)] == WHOLE_TOKENS.findall(text)
 
 
-def test_sentence_longer_than_the_limit_prefers_clause_breaks() -> None:
+def test_long_sentence_prefers_clause_breaks() -> None:
     clause = "the lights in the kitchen are still on, "
     chunks = split_text(clause * 5 + "goodnight.", 100)
     assert all(c.endswith((",", ".")) for c in chunks)
     assert all(len(c) <= 100 for c in chunks)
 
 
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("现在是" * 30 + "8:55" + "好" * 60, "8:55"),
+        ("温度是" * 30 + "3.5度" + "好" * 60, "3.5"),
+        ("人口有" * 30 + "1,000,000人" + "好" * 60, "1,000,000"),
+        ("请升级到" * 25 + "2.4.1版" + "好" * 60, "2.4.1"),
+        ("发邮件给" * 25 + "anna@example.com" + "好" * 60, "anna@example.com"),
+    ],
+)
+@pytest.mark.parametrize("step", [2, None])
+def test_unpunctuated_cjk_is_cut_between_characters_not_inside_numbers(
+    text: str, kept: str, step: int | None
+) -> None:
+    chunks = split_text(text, 95) if step is None else split_stream(text, 95, step)
+    assert all(len(c) <= 95 for c in chunks)
+    assert "".join(chunks) == text
+    assert sum(kept in c for c in chunks) == 1
+
+
 def test_unbroken_chinese_run_is_cut_at_the_limit() -> None:
     text = "好" * 250
-    chunks = split_text(text, 100)
-    assert [len(c) for c in chunks] == [100, 100, 50]
+    assert [len(c) for c in split_text(text, 100)] == [100, 100, 50]
+
+
+@pytest.mark.parametrize("step", [4, None])
+def test_only_a_single_token_longer_than_the_limit_is_cut_inside(step: int | None) -> None:
+    token = "x" * 130
+    text = f"see {token} and more"
+    chunks = split_text(text, 50) if step is None else split_stream(text, 50, step)
+    assert all(len(c) <= 50 for c in chunks)
+    assert "".join(chunks).replace(" ", "") == text.replace(" ", "")
+    assert "see" in chunks[0]
+    assert chunks[-1].endswith("and more")
 
 
 def test_token_budget_counts_chinese_characters_twice() -> None:
@@ -83,30 +178,14 @@ def test_token_budget_counts_chinese_characters_twice() -> None:
     assert "".join(chunks) == CHINESE * 4
 
 
-@pytest.mark.parametrize("step", [1, 3, 7, 50])
-def test_streamed_text_yields_each_sentence_once_complete(step: int) -> None:
-    text = "Hello there. It is 3.14 degrees outside! 你好。Bye"
-    splitter = SentenceSplitter(600)
-    got = []
-    for i in range(0, len(text), step):
-        got += splitter.feed(text[i : i + step])
-    got += splitter.flush()
-    assert got == ["Hello there.", "It is 3.14 degrees outside!", "你好。", "Bye"]
-
-
-def test_streamed_sentence_is_released_when_its_boundary_arrives() -> None:
+def test_streamed_sentence_is_released_when_the_next_one_starts() -> None:
     splitter = SentenceSplitter(600)
     assert splitter.feed("Turn off the lights.") == []  # could still be "lights.com"
-    assert splitter.feed(" Now") == ["Turn off the lights."]
-    assert splitter.feed("好。") == ["Now好。"]
-
-
-def test_streamed_run_without_punctuation_is_cut_at_the_limit() -> None:
-    splitter = SentenceSplitter(50)
-    pieces = splitter.feed("word " * 30)
-    assert pieces
-    assert all(len(p) <= 50 for p in pieces)
-    assert _words(" ".join(pieces + splitter.flush())) == ["word"] * 30
+    assert splitter.feed(" ") == []  # could still be "e.g. the lights"
+    assert splitter.feed("Now") == ["Turn off the lights."]
+    assert splitter.feed(" 好。") == []
+    assert splitter.feed("」") == []
+    assert splitter.feed("再") == ["Now 好。」"]
 
 
 def test_streamed_long_sentence_is_cut_even_when_the_next_one_arrives_with_it() -> None:

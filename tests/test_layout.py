@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import re
 
 from awesomeversion import AwesomeVersion
 from homeassistant.const import __version__ as ha_version
@@ -47,7 +48,6 @@ def test_manifest_has_what_hassfest_requires_and_nothing_else() -> None:
     assert set(manifest) <= MANIFEST_KEYS
     assert manifest["domain"] == "qwen_tts"
     assert manifest["name"] == "Qwen TTS"
-    assert manifest["requirements"] == []
     assert AwesomeVersion(manifest["version"]).valid
     # hassfest's order: domain and name first, then the other keys sorted.
     assert list(manifest)[:2] == ["domain", "name"]
@@ -73,6 +73,15 @@ def test_license_is_the_one_pyproject_declares() -> None:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "Apache License" in text
     assert "Version 2.0, January 2004" in text
+
+
+def test_requirements_are_exact_pins_the_tests_install() -> None:
+    """What Home Assistant installs for the integration is what the tests run with."""
+    manifest = json.loads((CLIENT.parent / "manifest.json").read_text(encoding="utf-8"))
+    pins = (ROOT / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
+    assert all(re.fullmatch(r"[a-z0-9-]+==[0-9.]+", r) for r in manifest["requirements"])
+    assert manifest["requirements"]
+    assert set(manifest["requirements"]) <= set(pins)
 
 
 def test_hacs_manifest_names_a_minimum_home_assistant() -> None:

@@ -491,7 +491,8 @@ async def test_http_voice_speaks_each_sentence_as_soon_as_it_ends(
     """The first sentence is synthesized (and heard) while the text is still coming; the
     sentences' audio is joined in order."""
     first_audio = asyncio.Event()
-    head, tail = "Good night, my dear. ", "Sleep well and dream of the sea. See you tomorrow."
+    # A sentence is complete once the next one starts ("dear. Sleep", not "e.g. sleep").
+    head, tail = "Good night, my dear. Sleep", " well and dream of the sea. See you tomorrow."
     options = {**WAV, "voice": "mom"}
     stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_gated_reply(head, tail, first_audio))
@@ -563,7 +564,7 @@ async def test_failing_text_source_fails_the_sentence_stream(
     """Sentences already requested are spoken, then the text's failure is reported."""
 
     async def broken() -> AsyncGenerator[str]:
-        yield "The first sentence is fine. "
+        yield "The first sentence is fine. The second"
         await asyncio.sleep(0)
         raise HomeAssistantError("the conversation agent failed")
 

@@ -1,18 +1,39 @@
-"""Cut text at sentence boundaries as it arrives (a whole message is one piece); joining
-sentences into requests is the sentence pipeline's (sentence_pipeline.py)."""
+"""Cut text into sentences as it arrives, and a sentence longer than a request into pieces;
+joining sentences into requests is the sentence pipeline's (sentence_pipeline.py).
+
+Sentence boundaries come from Home Assistant's own detector, ``sentence-stream`` (what core
+ElevenLabs uses): a period, a closing quote or bracket, or CJK punctuation ends a sentence only
+where the next sentence visibly starts, so abbreviations, initials, ``a.m.``, decimals and
+``「好的。」`` stay whole, in streamed and whole text alike.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 import re
 
-# A sentence ends at CJK terminal punctuation, or at Latin terminal punctuation followed by
-# whitespace; closing quotes and brackets stay with their sentence. Line breaks end one too.
-_SENTENCE_END = re.compile(
-    r"""(?:[。！？；…]+|[.!?;]+(?=[\s"'”’»）)\]]|$))[”’"'»）)\]]*\s*|\n+\s*"""
+from sentence_stream import SentenceBoundaryDetector
+
+# sentence-stream drops *paired* asterisks from the sentences it returns; the asterisks that
+# reach it are text ("5 * 3 * 2"; markup is removed before: speakable.py), so they travel as a
+# private-use stand-in.
+_ASTERISK, _STAND_IN = "*", "\ue000"
+# Abbreviations that never end a sentence but that sentence-stream takes for an end before a
+# capital (it knows titles of up to three letters, such as "Dr." or "Mrs.").
+_ABBREVIATION_END = re.compile(
+    r"(?:^|(?<=[\s(\"'“‘]))(?:(?:Prof|Capt|Cmdr|Supt|Insp|Pres|Gov|Sen|Rep|Rev|Hon|Gen|Col"
+    r"|Maj|Lt|Sgt|Cpl|Messrs|Mme|Mlle|Mx)\.|e\.g\.|i\.e\.|vs\.|cf\.|approx\.|viz\.|ca\.)$",
+    re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r"""[，、：,:—–]\s*""")
+# Where a sentence that is too long may be cut, best first: after a clause (Latin punctuation
+# followed by a space, CJK punctuation, an em dash not between digits), then between words.
+# "8:55", "3,5", "1,000,000", "2.4.1" and addresses have no space after their punctuation.
+_CLAUSE_END = re.compile(r"(?:[，、；：]|——)\s*|[,;:–—](?=\s)\s*|—(?!\d)")
 _SPACE = re.compile(r"\s+")
+_IDEOGRAPH = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# The smallest pieces of a run without spaces: one CJK character with the punctuation after
+# it, or a run of other characters (a number, a word, an address).
+_TOKEN = re.compile(rf"[{_IDEOGRAPH}][^\s\w]*|(?:(?![{_IDEOGRAPH}])\S)+|\s+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 type Cost = Callable[[str], int]
@@ -28,27 +49,26 @@ def token_cost(text: str) -> int:
     return len(text) + len(_CJK.findall(text))
 
 
-def sentences(text: str) -> Iterator[str]:
-    """Yield the sentences of ``text`` (each keeps its punctuation and trailing space)."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() > start and text[start : match.end()].strip():
-            yield text[start : match.end()]
-            start = match.end()
-    if text[start:].strip():
-        yield text[start:]
-
-
 def _wrap(sentence: str, limit: int, cost: Cost) -> Iterator[str]:
-    """Cut a sentence longer than the limit: at clauses, then between words, then anywhere."""
+    """Cut a sentence longer than the limit: after clauses, then between words, then between
+    CJK characters or runs of other characters; only a single run longer than the limit is
+    cut inside."""
     for pattern in (_CLAUSE_END, _SPACE):
         pieces = _split_keep(sentence, pattern)
         if len(pieces) > 1:
             yield from _pack(pieces, limit, cost, lambda piece: _wrap(piece, limit, cost))
             return
-    # One unbroken run (CJK text or an absurdly long word): cut at the limit.
+    tokens = _TOKEN.findall(sentence)
+    if len(tokens) > 1:
+        yield from _pack(tokens, limit, cost, lambda token: _cut(token, limit, cost))
+    else:
+        yield from _cut(sentence, limit, cost)
+
+
+def _cut(run: str, limit: int, cost: Cost) -> Iterator[str]:
+    """A single run longer than the limit, cut at the limit."""
     piece = ""
-    for char in sentence:
+    for char in run:
         if piece and cost(piece + char) > limit:
             yield piece
             piece = ""
@@ -97,45 +117,60 @@ def join_sentences(text: str, sentence: str) -> str:
 
 
 class SentenceSplitter:
-    """Find complete sentences in text that arrives in pieces (an LLM's streamed reply)."""
+    """Find complete sentences in text that arrives in pieces (an LLM's streamed reply, or a
+    whole message as one piece); no returned piece costs more than ``limit``."""
 
     def __init__(self, limit: int, cost: Cost = char_cost) -> None:
-        """Start with an empty buffer; ``limit`` caps the size of a returned piece."""
-        self._buffer = ""
+        """Start with no text."""
+        self._detector = SentenceBoundaryDetector()
+        self._held = ""  # a sentence ending in an abbreviation, joined to the next one
         self._limit = limit
         self._cost = cost
 
     def feed(self, delta: str) -> list[str]:
-        """Add text; return the sentences it completed (a Latin sentence is complete once
-        the whitespace after its punctuation has arrived)."""
-        parts = list(sentences(self._buffer + delta))
-        # The last part is still open unless it ends with a confirmed boundary.
-        self._buffer = parts.pop() if parts and not self._ends_sentence(parts[-1]) else ""
-        done = [piece for part in parts for piece in self._fit(part)]
-        if self._cost(self._buffer) > self._limit:
-            *pieces, self._buffer = _wrap(self._buffer, self._limit, self._cost)
+        """Add text; return the sentences it completed (a sentence is complete once the next
+        one has visibly started). Text without a boundary is cut between words once it
+        exceeds the limit."""
+        done = self._complete(self._detector.add_chunk(delta.replace(_ASTERISK, _STAND_IN)))
+        detector = self._detector
+        open_text = _join(self._held, detector.current_sentence + detector.remaining_text)
+        if self._cost(open_text) > self._limit:
+            *pieces, rest = _wrap(open_text, self._limit, self._cost)
             done += pieces
-        return [s.strip() for s in done if s.strip()]
-
-    def _fit(self, sentence: str) -> Iterator[str]:
-        """A complete sentence, cut when it alone exceeds the limit."""
-        if self._cost(sentence) > self._limit:
-            return _wrap(sentence, self._limit, self._cost)
-        return iter((sentence,))
+            self._held = ""
+            self._detector = SentenceBoundaryDetector()
+            done += self._complete(self._detector.add_chunk(rest))
+        return _restore(done)
 
     def flush(self) -> list[str]:
         """Return what is left when the text has ended."""
-        rest, self._buffer = self._buffer.strip(), ""
-        return [rest] if rest else []
+        rest = _join(self._held, self._detector.finish())
+        self._held = ""
+        self._detector = SentenceBoundaryDetector()
+        return _restore(self._fit(rest)) if rest.strip() else []
 
-    @staticmethod
-    def _ends_sentence(text: str) -> bool:
-        match = None
-        for match in _SENTENCE_END.finditer(text):  # noqa: B007
-            pass
-        # A Latin terminator at the very end may still be "3." of "3.14": wait for more text.
-        return bool(
-            match
-            and match.end() == len(text)
-            and (text[-1].isspace() or _CJK.search(match.group()))
-        )
+    def _complete(self, sentences: Iterable[str]) -> list[str]:
+        """Sentences the detector found, with a wrongly ended abbreviation joined to the next."""
+        done: list[str] = []
+        for found in sentences:
+            sentence = _join(self._held, found)
+            self._held = ""
+            if _ABBREVIATION_END.search(sentence):
+                self._held = sentence
+            else:
+                done += self._fit(sentence)
+        return done
+
+    def _fit(self, sentence: str) -> list[str]:
+        """A complete sentence, cut when it alone exceeds the limit."""
+        if self._cost(sentence) > self._limit:
+            return list(_wrap(sentence, self._limit, self._cost))
+        return [sentence]
+
+
+def _join(held: str, text: str) -> str:
+    return f"{held} {text.lstrip()}" if held else text
+
+
+def _restore(pieces: list[str]) -> list[str]:
+    return [s.strip().replace(_STAND_IN, _ASTERISK) for s in pieces if s.strip()]

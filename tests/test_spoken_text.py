@@ -1,0 +1,176 @@
+"""What reaches the service for the text people and LLMs really send: one request per real
+sentence (as far as packing allows), run-on sentences cut between words, never inside a
+number or an address; streamed in tiny deltas (Assist) or whole (tts.speak)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
+import re
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components import tts
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.chunking import join_sentences
+
+from .emulator import DashScopeEmulator, render_pcm
+from .test_chunking import RUN_ON, SENTENCES, WHOLE_TOKENS
+from .tts_helpers import FFMPEG, decode, expected_pcm, spoken_texts
+
+CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
+WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
+TIMEOUT = 20
+# Families whose sentences a streamed reply is tried with (English and Chinese).
+STREAMED = ["titles and times", "long titles", "latin abbreviations", "quotes", "chinese quotes"]
+
+
+@pytest.fixture(autouse=True)
+async def tts_environment(hass: HomeAssistant, tmp_path: object) -> AsyncIterator[None]:
+    """Home Assistant's tts with an ffmpeg binary, caching to a temporary directory."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
+        yield
+
+
+@pytest.fixture
+async def clone(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> str:
+    """The entity, with a voice cloned for the default HTTP clone model (no realtime
+    counterpart: Assist's text is cut into sentence requests)."""
+    emulator.add_voice("mom", CLONE_MODEL)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    entities = er.async_entries_for_config_entry(er.async_get(hass), config_entry.entry_id)
+    return next(e.entity_id for e in entities if e.domain == "tts")
+
+
+async def _deltas(text: str, size: int) -> AsyncGenerator[str]:
+    """The text as an LLM streams it, ``size`` characters at a time."""
+    for i in range(0, len(text), size):
+        await asyncio.sleep(0)
+        yield text[i : i + size]
+
+
+async def _speak(
+    hass: HomeAssistant, engine: str, text: str, size: int | None, options: dict[str, Any]
+) -> bytes:
+    """Speak ``text`` streamed in deltas of ``size`` characters, or whole (``None``, as
+    tts.speak hands it over); the audio Home Assistant serves."""
+    stream = tts.async_create_stream(hass, engine, "en-US", options)
+    if size is None:
+        stream.async_set_message(text)
+    else:
+        stream.async_set_message_stream(_deltas(text, size))
+    async with asyncio.timeout(TIMEOUT):
+        return b"".join([chunk async for chunk in stream.async_stream_result()])
+
+
+async def _received(emulator: DashScopeEmulator, audio: bytes) -> list[str]:
+    """The texts of the requests the emulator received, in the order their audio was served
+    (requests run side by side, so they may reach the emulator in another order); fails
+    unless the served audio is exactly theirs, one after another."""
+    pcm = await decode(audio)
+    texts = spoken_texts(emulator.requests_of("synthesis_stream"))
+    ordered: list[str] = []
+    while texts:
+        start = len(expected_pcm(ordered))
+        ordered.append(next(t for t in texts if pcm.startswith(render_pcm(t, 24000), start)))
+        texts.remove(ordered[-1])
+    assert pcm == expected_pcm(ordered)
+    return ordered
+
+
+def _as_sentences(texts: list[str], sentences: list[str]) -> list[list[str]]:
+    """The real sentences each request carried; fails when a request starts or ends inside
+    a sentence."""
+    remaining = list(sentences)
+    carried = []
+    for text in texts:
+        taken = [remaining.pop(0)]
+        while remaining and len(_join(taken)) < len(text):
+            taken.append(remaining.pop(0))
+        assert _join(taken) == text, f"{text!r} does not end where a sentence ends"
+        carried.append(taken)
+    assert remaining == []
+    return carried
+
+
+def _join(sentences: list[str]) -> str:
+    text = sentences[0]
+    for sentence in sentences[1:]:
+        text = join_sentences(text, sentence)
+    return text
+
+
+@pytest.mark.parametrize("family", STREAMED)
+@pytest.mark.parametrize("size", [1, 3, 5])
+async def test_a_streamed_reply_is_requested_sentence_by_sentence(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, family: str, size: int
+) -> None:
+    """Abbreviations, titles, initials, a.m., decimals and quotes do not end a request: the
+    first request is the whole first sentence, and every request ends where one ends."""
+    sentences = SENTENCES[family]
+    audio = await _speak(hass, clone, _join(sentences), size, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert texts[0] == sentences[0]
+    _as_sentences(texts, sentences)
+
+
+@pytest.mark.parametrize("family", ["titles and times", "initials", "chinese quotes", "mixed"])
+async def test_a_long_message_is_requested_in_whole_sentences(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, family: str
+) -> None:
+    """A message too long for one request is cut only where a sentence really ends."""
+    sentences = SENTENCES[family] * (1400 // len(_join(SENTENCES[family])) + 1)
+    audio = await _speak(hass, clone, _join(sentences), None, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert len(texts) > 1
+    assert all(len(t) <= 600 for t in texts)
+    _as_sentences(texts, sentences)
+
+
+@pytest.mark.parametrize("size", [1, 3, None])
+async def test_a_run_on_message_is_never_cut_inside_a_token(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, size: int | None
+) -> None:
+    """924 characters without a full stop: clock times, decimal commas, thousands
+    separators, versions and e-mail addresses reach the service whole."""
+    text = "Today at 7:00 wake up " + RUN_ON * 2
+    text = text[: text.rfind(" ", 0, 924)]
+    audio = await _speak(hass, clone, text, size, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert len(texts) > 1
+    assert all(len(t) <= 600 for t in texts)
+    assert " ".join(texts).split() == text.split()
+    assert [t for r in texts for t in WHOLE_TOKENS.findall(r)] == WHOLE_TOKENS.findall(text)
+
+
+@pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
+@pytest.mark.parametrize("size", [2, None])
+async def test_unpunctuated_chinese_is_cut_between_characters_within_the_token_budget(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator,
+    size: int | None,
+) -> None:  # fmt: skip
+    """No punctuation at all: cut between characters, never inside the numbers, each
+    request within the qwen-tts family's 512 tokens (a CJK character counts as 2)."""
+    text = "今天早上8:55出发温度3.5度人口1,000,000人版本2.4.1" * 12
+    entities = er.async_entries_for_config_entry(er.async_get(hass), setup_integration.entry_id)
+    engine = next(e.entity_id for e in entities if e.domain == "tts")
+    audio = await _speak(hass, engine, text, size, WAV)
+
+    texts = await _received(emulator, audio)
+    assert len(texts) > 1
+    assert all(len(t) + len(re.findall(r"[\u4e00-\u9fff]", t)) <= 512 for t in texts)
+    assert "".join(texts) == text
+    whole = re.compile(r"8:55|3\.5|1,000,000|2\.4\.1")
+    assert [t for r in texts for t in whole.findall(r)] == whole.findall(text)
