@@ -138,7 +138,7 @@ async def test_changing_a_profile_reloads_its_entity_with_the_new_settings(
 
     assert setup_integration.state is ConfigEntryState.LOADED
     [entity_id] = hass.states.async_entity_ids("tts")
-    assert hass.states.get(entity_id).attributes["friendly_name"] == "Bedtime Speech"
+    assert hass.states.get(entity_id).attributes["friendly_name"] == "Bedtime"
     entity = hass.data[tts.DATA_COMPONENT].get_entity(entity_id)
     assert entity is not None
     assert entity.default_options == {

@@ -100,7 +100,7 @@ async def _speak(
         "tts",
         "speak",
         {
-            "entity_id": "tts.qwen_tts_speech",
+            "entity_id": "tts.qwen_tts",
             "media_player_entity_id": "media_player.kitchen",
             "message": message,
             "options": {**options, "preferred_format": "wav"},

@@ -10,8 +10,6 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components import media_source, tts
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -21,11 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.qwen_tts.const import (
-    CONF_BASE_URL,
-    CONF_REGION,
     DEFAULT_PROFILE,
     DOMAIN,
-    SUBENTRY_TTS,
 )
 
 from .emulator import DashScopeEmulator, render_pcm
@@ -41,7 +36,7 @@ from .tts_helpers import (
     wav_parts,
 )
 
-ENTITY_ID = "tts.qwen_tts_speech"
+ENTITY_ID = "tts.qwen_tts"
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 CLONE_REALTIME_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
 HELLO = "Hello there. The washing machine is done."
@@ -151,10 +146,9 @@ async def test_each_profile_is_a_named_entity_on_its_own_service_device(
     assert registered is not None
     assert registered.unique_id == subentry.subentry_id
     assert registered.config_subentry_id == subentry.subentry_id
-    assert registered.translation_key == "speech"
     state = hass.states.get(ENTITY_ID)
     assert state is not None
-    assert state.attributes["friendly_name"] == "Qwen TTS Speech"
+    assert state.attributes["friendly_name"] == "Qwen TTS"
     device = dr.async_get(hass).async_get(registered.device_id)
     assert device is not None
     assert device.identifiers == {(DOMAIN, subentry.subentry_id)}
@@ -164,40 +158,6 @@ async def test_each_profile_is_a_named_entity_on_its_own_service_device(
         "Alibaba Cloud",
         "qwen3-tts-flash",
     )
-
-
-async def test_two_profiles_give_two_entities_on_two_devices(
-    hass: HomeAssistant, emulator: DashScopeEmulator
-) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_REGION: "custom",
-            CONF_BASE_URL: emulator.base_url,
-            CONF_API_KEY: emulator.api_key,
-        },
-        subentries_data=[
-            ConfigSubentryData(
-                data=dict(DEFAULT_PROFILE), subentry_type=SUBENTRY_TTS, title=title, unique_id=None
-            )
-            for title in ("Kitchen", "Bedtime")
-        ],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-
-    entities = [
-        e
-        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-        if e.domain == "tts"
-    ]
-    assert sorted(e.unique_id for e in entities) == sorted(entry.subentries)
-    names = sorted(hass.states.get(e.entity_id).attributes["friendly_name"] for e in entities)
-    assert names == ["Bedtime Speech", "Kitchen Speech"]
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    profiles = [d.name for d in devices if (DOMAIN, entry.entry_id) not in d.identifiers]
-    assert sorted(profiles) == ["Bedtime", "Kitchen"]
 
 
 async def test_supported_languages_are_the_tags_pipelines_send(

@@ -90,8 +90,12 @@ async def async_setup_entry(
 class QwenTTSEntity(TextToSpeechEntity):
     """Speaks with one voice profile; ``tts.speak`` options override the profile."""
 
-    _attr_has_entity_name = True
-    _attr_translation_key = "speech"
+    # Media > Text-to-speech, Assist's voice settings and entity pickers show an engine by the
+    # entity's own name, so it is the profile's name. The profile's device carries the same
+    # name, which Home Assistant does not repeat in the friendly name; with has_entity_name the
+    # friendly name would double it ("Bedtime Bedtime"), and no entity name breaks that panel.
+    _attr_has_entity_name = False
+    _attr_translation_key = "speech"  # icon
     _attr_supported_languages = SUPPORTED_LANGUAGES
 
     def __init__(
@@ -102,6 +106,7 @@ class QwenTTSEntity(TextToSpeechEntity):
         self._profile: Mapping[str, Any] = subentry.data
         model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
         self._attr_unique_id = subentry.subentry_id
+        self._attr_name = subentry.title
         self._attr_supported_options = supported_options(model)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, subentry.subentry_id)},
