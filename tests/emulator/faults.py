@@ -68,10 +68,11 @@ class FaultKnobs:
       audio chunks of every SSE stream (or the last chunk when there are fewer), no stop frame.
     - ``sse_cut_after = K``: every SSE stream ends cleanly after K audio chunks, no stop frame.
     - ``leading_riff``: the first PCM chunk of every SSE stream begins with a WAV header.
-    - ``ws_close_before_finish``: at ``session.finish`` the remaining audio is sent, then the
-      socket closes without ``session.finished``.
-    - ``ws_error_after_append = (code, message)``: the first ``input_text_buffer.append`` of a
-      session is answered with an ``error`` event, then the socket closes.
+    - ``ws_close_before_finish``: at ``session.finish`` the remaining audio (or transcript) is
+      sent, then the socket closes without ``session.finished``.
+    - ``ws_error_after_append = (code, message)``: the first ``input_text_buffer.append`` (or
+      ``input_audio_buffer.append``) of a session is answered with an ``error`` event, then the
+      socket closes.
     - ``empty_audio``: every synthesis succeeds with zero audio bytes: an SSE stream sends only
       its stop frame, a realtime response has no ``response.audio.delta``, a non-streaming
       answer links a WAV without samples (an empty file for MP3).
@@ -162,6 +163,10 @@ class LatencyKnobs:
     - ``chunk_interval``: seconds between consecutive audio chunks.
     - ``realtime_factor``: N paces audio at N x real time (N seconds of audio take 1 s of wall
       time, counted from the first chunk); non-streaming answers wait duration / N.
+      Recognition works at N x real time too: a file sent over HTTP waits its duration / N
+      before the answer, realtime audio is processed while it arrives.
+    - ``recognition_delay``: seconds between the end of the audio (the HTTP request received,
+      or the realtime commit) and the transcript.
     """
 
     def __init__(self) -> None:
@@ -170,3 +175,4 @@ class LatencyKnobs:
         self.first_chunk_delay: float = 0.0
         self.chunk_interval: float = 0.0
         self.realtime_factor: float | None = None
+        self.recognition_delay: float = 0.0

@@ -1,4 +1,5 @@
-"""Realtime WebSocket synthesis: ``GET /api-ws/v1/realtime?model=...`` (one socket = one session)."""
+"""The realtime WebSocket ``GET /api-ws/v1/realtime?model=...`` (one socket = one session):
+synthesis here, recognition (ASR models) in ``transcription.py``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import base64
 import contextlib
 import json
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import WSMsgType, web
 
@@ -16,8 +17,10 @@ from .catalogue import REALTIME_FORMATS, REALTIME_MODELS, SAMPLE_RATES, billed_c
 from .faults import PlannedFailure
 from .misbehaviour import forever, tone
 from .pacing import Pacer
-from .store import REALTIME, RecordedRequest, request_id
+from .recognition import REALTIME_ASR_MODELS
+from .store import REALTIME, TRANSCRIPTION, RecordedRequest, request_id
 from .synthesis import voice_allowed
+from .transcription import TranscriptionSession
 from .wire import dumps, json_error
 
 if TYPE_CHECKING:
@@ -37,19 +40,23 @@ def _id(prefix: str) -> str:
 async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.StreamResponse:
     """Authenticate the handshake, then run one session."""
     model = request.query.get("model", "")
-    record = emu.record(request, REALTIME, model, None, emu.now())
+    asr = model in REALTIME_ASR_MODELS
+    record = emu.record(request, TRANSCRIPTION if asr else REALTIME, model, None, emu.now())
     await emu.response_pause()
     rid = request_id()
     if not emu.authorized(request):
         return json_error(401, "InvalidApiKey", "Invalid API-key provided.", rid)
-    failure = emu.take_failure(REALTIME)
+    failure = emu.take_failure(record.kind)
     if failure is not None and failure.status == 401:
         return json_error(401, failure.code, failure.message, rid)
     socket = web.WebSocketResponse(timeout=CLOSE_TIMEOUT, autoping=True)
     await socket.prepare(request)
     emu.sockets.add(socket)
     try:
-        await RealtimeSession(emu, socket, record, model).run(failure)
+        if asr:
+            await serve(TranscriptionSession(emu, socket, record, model), socket, record, failure)
+        else:
+            await RealtimeSession(emu, socket, record, model).run(failure)
     except ConnectionError:  # the client went away mid-session: nothing more to send
         record.client_left = True
     finally:
@@ -58,8 +65,74 @@ async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.S
     return socket
 
 
+class ServedSession(Protocol):
+    """What ``serve`` drives: the server side of one session."""
+
+    def view(self) -> dict[str, Any]:
+        """The ``session`` object of ``session.created``."""
+        ...
+
+    async def handle(self, event: dict[str, Any]) -> bool:
+        """Serve one client event; False ends the session."""
+        ...
+
+    async def error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
+        """Send an ``error`` event."""
+        ...
+
+
+async def serve(
+    session: ServedSession,
+    socket: web.WebSocketResponse,
+    record: RecordedRequest,
+    failure: PlannedFailure | None,
+) -> None:
+    """Send ``session.created``, then serve client events until the session ends (a planned
+    failure answers the first client event with an ``error`` event and closes)."""
+    await socket.send_str(
+        dumps({"event_id": _id("event"), "type": "session.created", "session": session.view()})
+    )
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    reader = asyncio.create_task(_read(socket, record, queue), name="emulator realtime reader")
+    try:
+        while (event := await queue.get()) is not None:
+            if failure is not None:
+                await session.error(failure.code, failure.message, event)
+                return
+            if not await session.handle(event):
+                return
+    finally:
+        await socket.close()
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+
+
+async def _read(
+    socket: web.WebSocketResponse,
+    record: RecordedRequest,
+    queue: asyncio.Queue[dict[str, Any] | None],
+) -> None:
+    """Record each client event as it arrives and queue it for processing."""
+    loop = asyncio.get_running_loop()
+    try:
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            try:
+                event = json.loads(message.data)
+            except ValueError:
+                event = {"type": "invalid_json", "raw": message.data}
+            if not isinstance(event, dict):
+                event = {"type": "invalid_json", "raw": message.data}
+            record.events.append((loop.time(), event))
+            queue.put_nowait(event)
+    finally:
+        queue.put_nowait(None)
+
+
 class RealtimeSession:
-    """The server side of one realtime session."""
+    """The server side of one realtime synthesis session."""
 
     def __init__(
         self,
@@ -87,43 +160,12 @@ class RealtimeSession:
 
     async def run(self, failure: PlannedFailure | None) -> None:
         """Send ``session.created``, then serve client events until the session ends."""
-        await self._send("session.created", session=self._view())
         if self._model not in REALTIME_MODELS:
+            await self._send("session.created", session=self.view())
             return  # the service closes silently
-        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-        reader = asyncio.create_task(self._read(queue), name="emulator realtime reader")
-        try:
-            while (event := await queue.get()) is not None:
-                if failure is not None:
-                    await self._error(failure.code, failure.message, event)
-                    return
-                if not await self._handle(event):
-                    return
-        finally:
-            await self._socket.close()
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+        await serve(self, self._socket, self._record, failure)
 
-    async def _read(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
-        """Record each client event as it arrives and queue it for processing."""
-        loop = asyncio.get_running_loop()
-        try:
-            async for message in self._socket:
-                if message.type is not WSMsgType.TEXT:
-                    continue
-                try:
-                    event = json.loads(message.data)
-                except ValueError:
-                    event = {"type": "invalid_json", "raw": message.data}
-                if not isinstance(event, dict):
-                    event = {"type": "invalid_json", "raw": message.data}
-                self._record.events.append((loop.time(), event))
-                queue.put_nowait(event)
-        finally:
-            queue.put_nowait(None)
-
-    def _view(self) -> dict[str, Any]:
+    def view(self) -> dict[str, Any]:
         return {
             "object": "realtime.session",
             "id": self._session_id,
@@ -134,7 +176,8 @@ class RealtimeSession:
     async def _send(self, event_type: str, **fields: Any) -> None:
         await self._socket.send_str(dumps({"event_id": _id("event"), "type": event_type, **fields}))
 
-    async def _error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
+    async def error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
+        """Send an ``error`` event."""
         await self._send(
             "error",
             error={
@@ -156,7 +199,7 @@ class RealtimeSession:
 
         await forever(interval, unless_closed)
 
-    async def _handle(self, event: dict[str, Any]) -> bool:
+    async def handle(self, event: dict[str, Any]) -> bool:
         """Serve one client event; False ends the session."""
         match event.get("type"):
             case "session.update":
@@ -176,25 +219,25 @@ class RealtimeSession:
                 await self._send("session.finished", session={"id": self._session_id})
                 return False
             case other:
-                await self._error("InvalidParameter", f"Unknown event type: {other}", event)
+                await self.error("InvalidParameter", f"Unknown event type: {other}", event)
                 return True
 
     async def _update(self, event: dict[str, Any]) -> bool:
         if self._synthesised:
-            await self._error(
+            await self.error(
                 "InvalidParameter", "session.update is not allowed after synthesis started.", event
             )
             return True
         session = event.get("session")
         if not isinstance(session, dict):
-            await self._error("InvalidParameter", "session must be an object.", event)
+            await self.error("InvalidParameter", "session must be an object.", event)
             return False
         config = {**self._config, **session}
         if (problem := self._invalid_config(config)) is not None:
-            await self._error("InvalidParameter", problem, event)
+            await self.error("InvalidParameter", problem, event)
             return False
         self._config = config
-        await self._send("session.updated", session=self._view())
+        await self._send("session.updated", session=self.view())
         return True
 
     def _invalid_config(self, config: dict[str, Any]) -> str | None:
@@ -220,12 +263,12 @@ class RealtimeSession:
     async def _append(self, event: dict[str, Any]) -> bool:
         if self._emu.ws_error_after_append is not None and not self._appended:
             code, message = self._emu.ws_error_after_append
-            await self._error(code, message, event)
+            await self.error(code, message, event)
             return False
         self._appended = True
         text = event.get("text")
         if not isinstance(text, str):
-            await self._error("InvalidParameter", "text must be a string.", event)
+            await self.error("InvalidParameter", "text must be a string.", event)
             return True
         self._buffer += text
         if self._config["mode"] == "server_commit":
@@ -246,7 +289,7 @@ class RealtimeSession:
     async def _respond(self, text: str) -> bool:
         """One ``response.created ... response.done`` cycle for ``text``."""
         if not self._voice_ok(self._config.get("voice")):
-            await self._error("InvalidParameter", "Invalid voice specified")
+            await self.error("InvalidParameter", "Invalid voice specified")
             return False
         self._synthesised = True
         self._record.responses.append(text)

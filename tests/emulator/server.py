@@ -11,9 +11,11 @@ from aiohttp import WSCloseCode, web
 from .customization import handle_customization
 from .faults import FaultKnobs, LatencyKnobs
 from .realtime import handle_realtime
+from .recognition import HeardAudio, handle_recognition
 from .store import (
     DESIGN,
     ENROLLMENT,
+    RECOGNITION,
     PublishedAudio,
     RecordedHeaders,
     RecordedRequest,
@@ -41,6 +43,10 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
     download sending an ``Authorization`` header gets OSS's 400 ``InvalidArgument``), and
     ``sse_errors_as_json`` (False: an SSE request refused before streaming gets its HTTP status
     with one ``event:error`` frame, as the service does; True: a JSON body).
+
+    Speech recognition (Qwen-ASR models, HTTP and realtime): ``transcript`` is the text it
+    recognises in any audio with sound (silence gives an empty text), ``detected_language``
+    the language it reports when none was asked; ``heard`` keeps every audio received.
     """
 
     def __init__(self, api_key: str = "demo-key", host: str = "127.0.0.1", port: int = 0) -> None:
@@ -51,6 +57,9 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
         self.host = host
         self.port = port
         self.voices: dict[str, dict[str, Any]] = {}
+        self.transcript = "Turn on the kitchen light."
+        self.detected_language = "en"
+        self.heard: list[HeardAudio] = []
         self.sse_line_ending = "\r\n"
         self.sse_errors_as_json = False
         self.download_rejects_auth = True
@@ -134,7 +143,7 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
 
     def requests_of(self, kind: str) -> list[RecordedRequest]:
         """The requests of one kind (``synthesis``, ``synthesis_stream``, ``download``,
-        ``realtime``, ``enrollment``, ``design``)."""
+        ``realtime``, ``enrollment``, ``design``, ``recognition``, ``transcription``)."""
         return [r for r in self._requests if r.kind == kind]
 
     def add_voice(
@@ -261,6 +270,12 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
         return response
 
     async def _synthesis(self, request: web.Request) -> web.StreamResponse:
+        body = await self.read_json(request)
+        model = body.get("model") if isinstance(body, dict) else None
+        if isinstance(model, str) and "-asr-" in model:
+            assert isinstance(body, dict)
+            record = self.record(request, RECOGNITION, model, body, self.now())
+            return await handle_recognition(self, request, record, body)
         return await handle_synthesis(self, request)
 
     async def _customization(self, request: web.Request) -> web.StreamResponse:

@@ -19,7 +19,11 @@ DOWNLOAD = "download"
 REALTIME = "realtime"
 ENROLLMENT = "enrollment"
 DESIGN = "design"
-API_KINDS = frozenset({SYNTHESIS, SYNTHESIS_STREAM, REALTIME, ENROLLMENT, DESIGN})
+RECOGNITION = "recognition"
+TRANSCRIPTION = "transcription"
+API_KINDS = frozenset(
+    {SYNTHESIS, SYNTHESIS_STREAM, REALTIME, ENROLLMENT, DESIGN, RECOGNITION, TRANSCRIPTION}
+)
 
 
 class RecordedHeaders(dict[str, str]):

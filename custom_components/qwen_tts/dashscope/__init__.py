@@ -1,4 +1,5 @@
-"""An asyncio client for Alibaba Cloud DashScope Qwen-TTS. Independent of Home Assistant."""
+"""An asyncio client for Alibaba Cloud DashScope Qwen-TTS and Qwen-ASR. Independent of Home
+Assistant."""
 
 from .bounds import ProgressWatch, StreamBounds
 from .client import DashScopeClient
@@ -35,11 +36,16 @@ from .models import (
     AccountVoice,
     DesignedVoice,
     RealtimeSettings,
+    RecognitionRequest,
     SynthesisRequest,
     SynthesisResult,
+    Transcript,
+    TranscriptionSettings,
+    TranscriptUpdate,
     VoiceKind,
 )
 from .realtime import RealtimeSession
+from .transcription import TranscriptionSession
 from .wav import (
     LeadingHeaderStripper,
     WavFormatError,
@@ -75,6 +81,7 @@ __all__ = [
     "RateLimitError",
     "RealtimeSession",
     "RealtimeSettings",
+    "RecognitionRequest",
     "Region",
     "SampleError",
     "ServiceError",
@@ -82,6 +89,10 @@ __all__ = [
     "StreamBounds",
     "SynthesisRequest",
     "SynthesisResult",
+    "Transcript",
+    "TranscriptUpdate",
+    "TranscriptionSession",
+    "TranscriptionSettings",
     "VoiceKind",
     "VoiceNotFoundError",
     "WavFormatError",

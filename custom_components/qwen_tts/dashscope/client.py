@@ -1,4 +1,5 @@
-"""The DashScope client: HTTP synthesis, realtime sessions, voice enrollment and design."""
+"""The DashScope client: HTTP synthesis and recognition, realtime sessions, voice enrollment
+and design."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .enrollment import (
 from .errors import (
     AudioLimitError,
     IncompleteAudioError,
+    InvalidRequestError,
     ProtocolError,
     ServiceError,
     VoiceNotFoundError,
@@ -43,12 +45,17 @@ from .models import (
     AccountVoice,
     DesignedVoice,
     RealtimeSettings,
+    RecognitionRequest,
     SynthesisRequest,
     SynthesisResult,
+    Transcript,
+    TranscriptionSettings,
     VoiceKind,
 )
 from .realtime import RealtimeSession
+from .recognition import parse_transcript, recognition_payload
 from .sse import SSEFrame, SSEParser
+from .transcription import ANSWER_TIMEOUT, TranscriptionSession
 from .wav import (
     WAV_HEADER_SIZE,
     LeadingHeaderStripper,
@@ -372,6 +379,44 @@ class DashScopeClient:
             return base64.b64decode(encoded, validate=False)
         except binascii.Error, ValueError:
             raise ProtocolError(f"{what}: audio that is not base64") from None
+
+    # -- recognition ----------------------------------------------------------------------------
+
+    async def recognize(self, request: RecognitionRequest) -> Transcript:
+        """Recognise one audio file synchronously (``qwen3-asr-flash``); see ``recognition.py``.
+
+        The request timeout bounds the whole call, upload included. Raises
+        ``InvalidRequestError`` for audio larger than a request holds (10 MB data URI)
+        before sending anything, and the mapped ``DashScopeError`` for every failure. A
+        transcript with an empty ``text`` means no speech was recognised.
+        """
+        try:
+            payload = recognition_payload(request)
+        except ValueError as err:
+            raise InvalidRequestError(str(err)) from None
+        data = await self._post_json(
+            self.endpoint.recognition_url,
+            payload,
+            f"recognition with {request.model}",
+        )
+        return parse_transcript(data)
+
+    def transcription_session(
+        self, settings: TranscriptionSettings, *, answer_timeout: float = ANSWER_TIMEOUT
+    ) -> TranscriptionSession:
+        """Return an (unopened) realtime recognition session; use it with ``async with``.
+
+        The request timeout bounds connecting and the handshake; ``answer_timeout`` each wait
+        for the transcript once the audio ended (see ``TranscriptionSession``).
+        """
+        return TranscriptionSession(
+            self._session,
+            self.endpoint.ws_url,
+            self._api_key,
+            settings,
+            timeout=self._timeout,
+            answer_timeout=answer_timeout,
+        )
 
     # -- realtime -------------------------------------------------------------------------------
 

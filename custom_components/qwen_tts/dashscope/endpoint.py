@@ -69,6 +69,11 @@ class Endpoint:
         return f"{self.http_base}/services/aigc/multimodal-generation/generation"
 
     @property
+    def recognition_url(self) -> str:
+        """Synchronous speech recognition (the same generation URL as HTTP synthesis)."""
+        return self.synthesis_url
+
+    @property
     def customization_url(self) -> str:
         """Voice enrollment and voice design."""
         return f"{self.http_base}/services/audio/tts/customization"

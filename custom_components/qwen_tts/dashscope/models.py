@@ -87,3 +87,65 @@ class DesignedVoice:
     preview_format: str
     preview_sample_rate: int
     request_id: str | None = None
+
+
+# Recognition (Qwen-ASR). Source: qwen-asr-api.md (official "Audio file recognition" and
+# "Real-time speech recognition" pages).
+RECOGNITION_SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionRequest:
+    """One synchronous recognition (``qwen3-asr-flash``): a whole audio file in the request.
+
+    ``audio`` is an encoded file (WAV for Home Assistant's PCM) sent as a data URI of
+    ``mime_type``; the service takes up to 5 minutes and a data URI of at most 10 MB.
+    ``language`` is an ASR code (``zh``, ``yue``, ``en``...); ``None`` lets the model detect
+    it. ``context`` (names, rooms, terms) biases recognition; ``None`` or empty sends none.
+    """
+
+    model: str
+    audio: bytes
+    mime_type: str = "audio/wav"
+    language: str | None = None
+    context: str | None = None
+    enable_itn: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What the service recognised. ``text`` is empty when it heard no speech.
+
+    ``language`` and ``emotion`` are the service's annotations when it sends them;
+    ``seconds`` is the billed audio duration (``usage.seconds``) when known.
+    """
+
+    text: str
+    language: str | None = None
+    emotion: str | None = None
+    seconds: float | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptionSettings:
+    """The ``session.update`` of a realtime recognition session (``qwen3-asr-flash-realtime``).
+
+    Audio is s16le mono PCM at ``sample_rate`` (16000 or 8000). ``language`` ``None`` lets the
+    model detect it. The session is in manual mode (``turn_detection: null``): the caller
+    decides where speech ends and commits, the service never cuts an utterance itself.
+    """
+
+    model: str
+    language: str | None = None
+    context: str | None = None
+    sample_rate: int = RECOGNITION_SAMPLE_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptUpdate:
+    """A realtime recognition result: the whole text so far; ``final`` once the session ended."""
+
+    text: str
+    final: bool = False
+    language: str | None = None

@@ -1,4 +1,4 @@
-"""A realtime WebSocket synthesis session (one socket = one session)."""
+"""Realtime WebSocket sessions (one socket = one session): the shared connection, and synthesis."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import uuid
 
 import aiohttp
 
-from .bounds import StreamBounds, audio_byte_rate
+from .bounds import ProgressWatch, StreamBounds, audio_byte_rate
 from .errors import (
     DashScopeConnectionError,
     DashScopeError,
@@ -61,20 +61,15 @@ type _Event = JsonObject | DashScopeError | _Closed
 type _Item = _Event | _Owed
 
 
-class RealtimeSession:
-    """``async with client.realtime_session(settings) as s:`` connects, waits for
-    ``session.created``, sends ``session.update`` and waits for ``session.updated``.
+class RealtimeConnection:
+    """One realtime WebSocket session (one socket = one session): connecting, the
+    ``session.created``/``session.update``/``session.updated`` handshake within ``timeout``, a
+    reader task that queues the service's events, waits for them within a ``ProgressWatch``
+    while the service owes an answer, and sending client events.
 
-    Then ``append``/``commit``/``finish`` may be called from one task while another iterates
-    ``audio()``, which yields decoded audio deltas and ends only at ``session.finished``.
-    Leaving the ``async with`` block always closes the socket.
-
-    Bounds (``StreamBounds``): once text was handed over (``commit`` or ``finish``), each wait
-    for audio is bounded (``first_audio``, then ``audio_gap``), and so is all the waiting
-    after it (by the characters appended); events without audio (unknown ones, heartbeats)
-    do not count as progress. While text is still being appended and not committed, the
-    service is not waited on: the text source paces the session. Audio beyond what the
-    appended text can take raises ``AudioLimitError``.
+    Subclasses give the ``session.update`` body (``_session_config``), the watch of what is
+    owed (``_owed_watch``), may look at each event as it arrives (``_received``), and read
+    the events (``_next``).
     """
 
     def __init__(
@@ -82,44 +77,37 @@ class RealtimeSession:
         session: aiohttp.ClientSession,
         url: str,
         api_key: str,
-        settings: RealtimeSettings,
+        model: str,
         *,
         timeout: float,
-        bounds: StreamBounds | None = None,
     ) -> None:
-        """Prepare the session; nothing is sent before ``__aenter__``.
-
-        ``timeout`` bounds connecting plus the ``session.created``/``session.updated``
-        handshake (at most ``bounds.first_audio``); ``bounds`` bounds the audio (see the
-        class).
-        """
+        """Prepare the session; nothing is sent before ``__aenter__``."""
         self._http = session
         self._url = url
         self._api_key = api_key
-        self.settings = settings
-        self.bounds = bounds or StreamBounds()
-        self._timeout = min(timeout, self.bounds.first_audio)
-        self._watch = self.bounds.watch(
-            f"realtime session with {settings.model}",
-            characters=0,
-            byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
-        )
+        self._model = model
+        self._timeout = timeout
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._reader: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
-        self._commits = 0
-        self._finish_sent = False
         self._iterating = False
         self._finished = False
-        self._text_sent = False  # text that should be spoken
-        self._heard = False  # audio arrived
         self.session_id: str | None = None
         """The service's id of this session (from ``session.created``)."""
-        self.responses = 0
-        """How many ``response.done`` events arrived so far."""
-        self.characters = 0
-        """Billed characters summed over the ``response.done`` usages so far."""
+
+    def _session_config(self) -> JsonObject:
+        """The ``session`` object of ``session.update``."""
+        raise NotImplementedError
+
+    def _owed_watch(self) -> ProgressWatch | None:
+        """The bounds of the wait for the next event, when the service owes one (``None``:
+        the caller paces the session, nothing is owed)."""
+        return None
+
+    def _received(self, event: JsonObject) -> _Event:
+        """Look at an event as it arrives (before it is queued); may replace it by an error."""
+        return event
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -154,6 +142,10 @@ class RealtimeSession:
         """Close the socket."""
         await self._close()
 
+    async def close(self) -> None:
+        """Close the socket now (a reader of events stops at once)."""
+        await self._close()
+
     @property
     def closed(self) -> bool:
         """Whether the socket is closed (or was never opened)."""
@@ -164,30 +156,11 @@ class RealtimeSession:
         """Whether ``session.finished`` arrived: all audio of the session was delivered."""
         return self._finished
 
-    def _session_config(self) -> JsonObject:
-        s = self.settings
-        config: JsonObject = {
-            "voice": s.voice,
-            "mode": s.mode,
-            "language_type": s.language_type,
-            "response_format": s.response_format,
-            "sample_rate": s.sample_rate,
-        }
-        optional: dict[str, Any] = {
-            "speech_rate": s.speech_rate,
-            "volume": s.volume,
-            "pitch_rate": s.pitch_rate,
-            "instructions": s.instructions,
-            "optimize_instructions": s.optimize_instructions,
-        }
-        config.update({k: v for k, v in optional.items() if v is not None})
-        return config
-
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
         try:
             return await self._http.ws_connect(
                 self._url,
-                params={"model": self.settings.model},
+                params={"model": self._model},
                 headers={"Authorization": f"Bearer {self._api_key}"},
                 max_msg_size=MAX_MESSAGE_SIZE,
                 timeout=aiohttp.ClientWSTimeout(ws_close=min(CLOSE_TIMEOUT, self._timeout)),
@@ -271,8 +244,8 @@ class RealtimeSession:
         return map_error_body({"request_id": event.get("request_id"), **body}, secret=self._api_key)
 
     async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        """Move every event to the queue until the socket ends; audio beyond the bound
-        ends the session here, where it arrives, so that it is never queued."""
+        """Move every event to the queue until the socket ends; an error ``_received`` makes
+        of an event (e.g. audio beyond the bound) ends the session here, where it arrives."""
         while True:
             try:
                 msg = await ws.receive()
@@ -284,32 +257,133 @@ class RealtimeSession:
                 item = self._decode(msg)
             if item is None:
                 continue
-            if isinstance(item, dict) and item.get("type") == "response.audio.delta":
-                delta = item.get("delta")
-                try:
-                    self._watch.received(len(delta) * 3 // 4 if isinstance(delta, str) else 0)
-                except DashScopeError as err:
-                    item = err
+            if isinstance(item, dict):
+                item = self._received(item)
             self._queue.put_nowait(item)
             if not isinstance(item, dict) or item.get("type") == "session.finished":
                 if isinstance(item, DashScopeError):
                     await ws.close()
                 return
 
+    async def _next(self) -> _Event:
+        """The next queued event; while the service owes one, within the watch's bounds."""
+        while True:
+            if (watch := self._owed_watch()) is not None:
+                item = await watch.wait(self._queue.get())
+            else:
+                item = await self._queue.get()
+            if not isinstance(item, _Owed):
+                return item
+
+    # -- sending --------------------------------------------------------------------------------
+
+    async def _send(self, event: JsonObject) -> str:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("use the session with 'async with' first")
+        if ws.closed:
+            raise IncompleteAudioError("realtime: the socket is closed")
+        event_id = new_event_id()
+        text = json.dumps({"event_id": event_id, **event}, ensure_ascii=False)
+        async with self._send_lock:
+            try:
+                await ws.send_str(text)
+            except (aiohttp.ClientError, OSError) as err:
+                raise IncompleteAudioError(
+                    f"realtime: sending failed: {type(err).__name__}"
+                ) from None
+        return event_id
+
+
+class RealtimeSession(RealtimeConnection):
+    """A realtime synthesis session: ``async with client.realtime_session(settings) as s:``
+    connects, waits for ``session.created``, sends ``session.update`` and waits for
+    ``session.updated``.
+
+    Then ``append``/``commit``/``finish`` may be called from one task while another iterates
+    ``audio()``, which yields decoded audio deltas and ends only at ``session.finished``.
+    Leaving the ``async with`` block always closes the socket.
+
+    Bounds (``StreamBounds``): once text was handed over (``commit`` or ``finish``), each wait
+    for audio is bounded (``first_audio``, then ``audio_gap``), and so is all the waiting
+    after it (by the characters appended); events without audio (unknown ones, heartbeats)
+    do not count as progress. While text is still being appended and not committed, the
+    service is not waited on: the text source paces the session. Audio beyond what the
+    appended text can take raises ``AudioLimitError``.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        api_key: str,
+        settings: RealtimeSettings,
+        *,
+        timeout: float,
+        bounds: StreamBounds | None = None,
+    ) -> None:
+        """Prepare the session; nothing is sent before ``__aenter__``.
+
+        ``timeout`` bounds connecting plus the ``session.created``/``session.updated``
+        handshake (at most ``bounds.first_audio``); ``bounds`` bounds the audio (see the
+        class).
+        """
+        bounds = bounds or StreamBounds()
+        super().__init__(
+            session, url, api_key, settings.model, timeout=min(timeout, bounds.first_audio)
+        )
+        self.settings = settings
+        self.bounds = bounds
+        self._watch = bounds.watch(
+            f"realtime session with {settings.model}",
+            characters=0,
+            byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
+        )
+        self._commits = 0
+        self._finish_sent = False
+        self._text_sent = False  # text that should be spoken
+        self._heard = False  # audio arrived
+        self.responses = 0
+        """How many ``response.done`` events arrived so far."""
+        self.characters = 0
+        """Billed characters summed over the ``response.done`` usages so far."""
+
+    def _session_config(self) -> JsonObject:
+        s = self.settings
+        config: JsonObject = {
+            "voice": s.voice,
+            "mode": s.mode,
+            "language_type": s.language_type,
+            "response_format": s.response_format,
+            "sample_rate": s.sample_rate,
+        }
+        optional: dict[str, Any] = {
+            "speech_rate": s.speech_rate,
+            "volume": s.volume,
+            "pitch_rate": s.pitch_rate,
+            "instructions": s.instructions,
+            "optimize_instructions": s.optimize_instructions,
+        }
+        config.update({k: v for k, v in optional.items() if v is not None})
+        return config
+
     @property
     def _owed(self) -> bool:
         """Whether audio is owed: text was committed or finished and not yet answered."""
         return self._finish_sent or self._commits > self.responses
 
-    async def _next(self) -> _Event:
-        """The next queued event; while audio is owed, within the bounds."""
-        while True:
-            if self._owed:
-                item = await self._watch.wait(self._queue.get())
-            else:
-                item = await self._queue.get()
-            if not isinstance(item, _Owed):
-                return item
+    def _owed_watch(self) -> ProgressWatch | None:
+        return self._watch if self._owed else None
+
+    def _received(self, event: JsonObject) -> _Event:
+        """Count audio against the bound where it arrives, so that excess is never queued."""
+        if event.get("type") == "response.audio.delta":
+            delta = event.get("delta")
+            try:
+                self._watch.received(len(delta) * 3 // 4 if isinstance(delta, str) else 0)
+            except DashScopeError as err:
+                return err
+        return event
 
     async def audio(self) -> AsyncGenerator[bytes]:
         """Yield audio deltas until ``session.finished``; raise on ``error`` or early close,
@@ -359,25 +433,6 @@ class RealtimeSession:
                     self.characters += as_int(usage.get("characters")) or 0
         finally:
             self._iterating = False
-
-    # -- sending --------------------------------------------------------------------------------
-
-    async def _send(self, event: JsonObject) -> str:
-        ws = self._ws
-        if ws is None:
-            raise RuntimeError("use the session with 'async with' first")
-        if ws.closed:
-            raise IncompleteAudioError("realtime: the socket is closed")
-        event_id = new_event_id()
-        text = json.dumps({"event_id": event_id, **event}, ensure_ascii=False)
-        async with self._send_lock:
-            try:
-                await ws.send_str(text)
-            except (aiohttp.ClientError, OSError) as err:
-                raise IncompleteAudioError(
-                    f"realtime: sending failed: {type(err).__name__}"
-                ) from None
-        return event_id
 
     async def append(self, text: str) -> None:
         """Send ``input_text_buffer.append``."""
