@@ -1,4 +1,5 @@
-"""Qwen TTS: Alibaba Cloud Qwen-TTS (DashScope) speech for Home Assistant."""
+"""Qwen TTS: Alibaba Cloud Qwen (DashScope) speech for Home Assistant, in both directions:
+text-to-speech (Qwen-TTS) and speech-to-text (Qwen-ASR)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .runtime import QwenTTSConfigEntry, QwenTTSRuntimeData, endpoint_from_data
 from .services import async_setup_services
 from .usage import UsageTracker
 
-PLATFORMS = [Platform.SENSOR, Platform.TTS]
+PLATFORMS = [Platform.SENSOR, Platform.STT, Platform.TTS]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 # How long speech waits on DashScope and how much audio one request may bring (README,
 # "How long speech waits").
@@ -61,12 +62,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
-    """Reload when profiles are added, changed or removed."""
+    """Reload when profiles are added, changed or removed, or the options change."""
     await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> bool:
-    """Unload the TTS entities; the account's repair issues go with them (a reload raises
+    """Unload the speech entities; the account's repair issues go with them (a reload raises
     them again, a disabled or removed account has nothing left to fix)."""
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         return False

@@ -13,6 +13,7 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
 )
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant, callback
@@ -46,6 +47,7 @@ from .dashscope import (
     ServiceError,
 )
 from .dashscope.endpoint import REGION_BASE_URLS, URLCredentialsError
+from .options_flow import AccountOptionsFlow
 from .profile_flow import ProfileSubentryFlow
 from .runtime import endpoint_from_data
 
@@ -277,6 +279,13 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors or {},
         )
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """The account's speech-to-text options."""
+        return AccountOptionsFlow()
 
     @classmethod
     @callback

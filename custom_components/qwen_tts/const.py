@@ -41,3 +41,8 @@ DEFAULT_PROFILE: Final = {
     CONF_PITCH_RATE: DEFAULT_PITCH_RATE,
     CONF_VOLUME: DEFAULT_VOLUME,
 }
+
+# Account options: speech-to-text.
+CONF_STT_MODEL: Final = "stt_model"
+CONF_STT_AUTO_LANGUAGE: Final = "stt_auto_language"
+CONF_STT_CONTEXT: Final = "stt_context"
