@@ -1,4 +1,5 @@
-"""Latency and memory of the streaming speech pipelines, against the DashScope emulator.
+"""Latency and memory of the streaming speech pipelines, against the DashScope emulator
+(speech-to-text figures: ``bench_stt.py``).
 
 Runs the code the TTS entity runs (``streaming.SpeechStream`` with a real ``DashScopeClient``
 over aiohttp) outside Home Assistant, against the in-repo emulator with a latency model
@@ -29,6 +30,7 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import AccountVoice, DashScopeClient, Endpoint
 from custom_components.qwen_tts.speech import SpeechPlan, resolve_plan
 from custom_components.qwen_tts.streaming import SpeechStream
+from scripts.bench_stt import RECOGNITION_DELAY, SPEED, stt_latency
 from tests.emulator import DashScopeEmulator
 from tests.emulator.store import RecordedRequest
 
@@ -358,6 +360,12 @@ async def main() -> None:
             await assist(bench)
             await baseline(bench)
             await long_text(bench)
+            note(
+                f"speech-to-text: a command streamed at real time; the emulator answers "
+                f"{ms(RECOGNITION_DELAY):g} ms after it has the audio and works at {SPEED:g}x "
+                "real time (HTTP: the whole file after the end; realtime: while it arrives)"
+            )
+            await stt_latency(emu, client, emit)
             emu.first_chunk_delay = 0.0
             emu.realtime_factor = MEMORY_REALTIME_FACTOR
             await memory(emu)
