@@ -48,12 +48,13 @@ async def test_the_account_has_its_own_service_device(
         "DashScope",
         DeviceEntryType.SERVICE,
     )
-    sensors = er.async_entries_for_device(er.async_get(hass), device.id)
-    assert {entity.translation_key for entity in sensors} == {
+    entities = er.async_entries_for_device(er.async_get(hass), device.id)
+    assert {entity.translation_key for entity in entities} == {
         "service_status",
         "characters_this_month",
         "requests_this_month",
         "voices_this_month",
+        "speech_to_text",
     }
 
 
