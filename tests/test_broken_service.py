@@ -156,3 +156,40 @@ async def test_a_slow_but_working_service_still_speaks(
     _, audio = await _speak(hass, WAV)
 
     assert wav_parts(audio)[1] == render_pcm(MESSAGE)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ("list_voices", {}, "the voice list"),
+        ("delete_voice", {"voice": "grandma"}, "deleting the voice"),
+    ],
+    ids=["list_voices", "delete_voice"],
+)
+async def test_a_web_page_instead_of_the_api_is_told_in_the_words_of_the_action(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    call: tuple[str, dict[str, str], str],
+) -> None:
+    """A captive portal or a proxy answers a web page: no word about audio."""
+    service, data, what = call
+    emulator.add_voice("grandma", "qwen3-tts-vc-realtime-2026-01-15")
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    emulator.customization_html = True
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            "qwen_tts",
+            service,
+            {"config_entry_id": config_entry.entry_id, **data},
+            blocking=True,
+            return_response=service == "list_voices",
+        )
+
+    assert caught.value.translation_key == "unexpected_answer"
+    message = str(caught.value)
+    assert f"answered something unexpected: {what}" in message
+    assert "web page" in message
+    assert "audio" not in message

@@ -335,8 +335,110 @@ async def test_service_recovering_lets_the_user_retry(
 
 
 @pytest.mark.parametrize(
-    ("status", "code"), [(403, "AccessDenied"), (400, "Arrearage"), (400, "InvalidParameter")]
+    ("status", "code"), [(403, "AccessDenied"), (400, "Arrearage"), (403, "Model.AccessDenied")]
 )
+async def test_an_account_that_cannot_use_the_service_is_told_so(
+    hass: HomeAssistant, emulator: DashScopeEmulator, status: int, code: str
+) -> None:
+    emulator.fail_next(status, code, "refused for a reason")
+    result = await custom_account(hass, emulator.base_url)
+
+    assert result["errors"] == {"base": "account_problem"}
+
+
+@pytest.mark.parametrize(
+    "api_key",
+    [
+        "sk-abc\ndef",
+        "sk-abc\r\ndef",
+        "sk-abc\tdef",
+        "sk-abc\x00def",
+        "sk-abc\x7fdef",
+        "sk-abc def",
+        "sk-\uff41bc",  # a full-width letter
+        "sk-abc\u200bdef",  # a zero-width space
+    ],
+    ids=["newline", "crlf", "tab", "nul", "del", "space", "full-width", "zero-width"],
+)
+async def test_a_key_with_characters_no_key_has_is_invalid_auth_without_a_request(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    caplog: pytest.LogCaptureFixture,
+    api_key: str,
+) -> None:
+    result = await custom_account(hass, emulator.base_url, api_key=api_key)
+
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "invalid_auth_endpoint"}
+    assert key_checks(emulator) == []
+    assert not [r for r in caplog.records if r.exc_info and "qwen_tts" in r.name]
+
+
+@pytest.mark.usefixtures("regions_on_emulator")
+@pytest.mark.parametrize("api_key", ["sk-abc\ndef", "sk-abc\x1bdef", "sk-abc\u00e9"])
+async def test_a_key_with_characters_no_key_has_is_invalid_auth_in_a_region(
+    hass: HomeAssistant, emulator: DashScopeEmulator, api_key: str
+) -> None:
+    result = await submit(hass, await start(hass), region="intl", api_key=api_key)
+
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert key_checks(emulator) == []
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+async def test_an_endpoint_without_the_api_path_is_refused_on_the_field(
+    hass: HomeAssistant, emulator: DashScopeEmulator, suffix: str
+) -> None:
+    """http://host:port, the likeliest slip: the answer is no API (404), the URL is to blame."""
+    result = await custom_account(hass, emulator.origin + suffix)
+
+    assert result["step_id"] == "endpoint"
+    assert result["errors"] == {CONF_BASE_URL: "url_missing_api_path"}
+
+
+@pytest.mark.parametrize("path", ["/v1", "/api/v2", "/api/v1/services"])
+async def test_an_endpoint_with_another_path_is_refused_on_the_field(
+    hass: HomeAssistant, emulator: DashScopeEmulator, path: str
+) -> None:
+    result = await custom_account(hass, emulator.origin + path)
+
+    assert result["step_id"] == "endpoint"
+    assert result["errors"] == {CONF_BASE_URL: "url_not_dashscope"}
+
+
+async def test_an_endpoint_answering_a_web_page_is_refused_on_the_field(
+    hass: HomeAssistant, emulator: DashScopeEmulator
+) -> None:
+    emulator.customization_html = True
+    result = await custom_account(hass, emulator.base_url)
+
+    assert result["errors"] == {CONF_BASE_URL: "url_not_dashscope"}
+
+
+@pytest.mark.usefixtures("regions_on_emulator")
+async def test_a_region_answering_a_web_page_is_a_network_problem(
+    hass: HomeAssistant, emulator: DashScopeEmulator
+) -> None:
+    """A captive portal or a proxy between Home Assistant and a region's endpoint."""
+    emulator.customization_html = True
+    result = await submit(hass, await start(hass), region="intl", api_key="demo-key")
+
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://127.0.0.1:99999/api/v1", "http://127.0.0.1:port/api/v1", "http://host\x00/api/v1"],
+)
+async def test_an_endpoint_that_cannot_be_a_url_is_invalid_url(
+    hass: HomeAssistant, emulator: DashScopeEmulator, base_url: str
+) -> None:
+    result = await custom_account(hass, base_url)
+
+    assert result["errors"] == {CONF_BASE_URL: "invalid_url"}
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, "InvalidParameter")])
 async def test_other_refusal_is_unknown_and_logged(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,

@@ -37,11 +37,15 @@ from .const import (
     SUBENTRY_TTS,
 )
 from .dashscope import (
+    AccountError,
     AuthError,
     DashScopeClient,
     DashScopeConnectionError,
     DashScopeError,
     Endpoint,
+    InvalidRequestError,
+    ModelNotFoundError,
+    ProtocolError,
     RateLimitError,
     Region,
     ServiceError,
@@ -52,6 +56,11 @@ from .profile_flow import ProfileSubentryFlow
 from .runtime import endpoint_from_data
 
 _LOGGER = logging.getLogger(__name__)
+
+# HTTP answers of a server that is not DashScope's API there (no such path, no such method).
+_NOT_AN_API = frozenset({404, 405, 501})
+# Errors of the key check that point at the URL of a custom endpoint: shown on that field.
+_URL_ERRORS = frozenset({"url_not_dashscope", "url_missing_api_path"})
 
 # The key check is one small free call: do not keep the form waiting for a minute.
 VALIDATE_TIMEOUT = 15.0
@@ -101,8 +110,12 @@ async def async_check_api_key(hass: HomeAssistant, data: Mapping[str, Any]) -> s
     """Check the key on the entry data's endpoint with a free call; return an error key.
 
     A 5xx or a throttled answer counts as ``cannot_connect``: the service is unavailable for
-    now and trying again later is what helps. Anything else unexpected is ``unknown``.
+    now and trying again later is what helps. An answer that is not DashScope's API (a web
+    page, a 404) blames the URL of a custom endpoint (``url_not_dashscope``, or
+    ``url_missing_api_path`` when the URL has no path), and the network otherwise. Only a
+    refusal nobody can act on is ``unknown``.
     """
+    custom = data[CONF_REGION] == Region.CUSTOM
     client = DashScopeClient(
         async_get_clientsession(hass),
         data[CONF_API_KEY],
@@ -113,10 +126,22 @@ async def async_check_api_key(hass: HomeAssistant, data: Mapping[str, Any]) -> s
         await client.validate_key()
     except AuthError:
         # A custom endpoint has no region to point at: its own message.
-        return "invalid_auth_endpoint" if data[CONF_REGION] == Region.CUSTOM else "invalid_auth"
+        return "invalid_auth_endpoint" if custom else "invalid_auth"
+    except AccountError as err:
+        _LOGGER.debug("The account cannot use DashScope: %s", err)
+        return "account_problem"
     except (DashScopeConnectionError, ServiceError, RateLimitError) as err:
         _LOGGER.debug("DashScope unavailable while checking the API key: %s", err)
         return "cannot_connect"
+    except (ProtocolError, InvalidRequestError, ModelNotFoundError) as err:
+        if isinstance(err, ProtocolError) or err.status in _NOT_AN_API:
+            _LOGGER.debug("Not DashScope's API at the endpoint: %s", err)
+            if not custom:
+                return "cannot_connect"
+            path = urlsplit(data[CONF_BASE_URL]).path
+            return "url_missing_api_path" if path in ("", "/") else "url_not_dashscope"
+        _LOGGER.error("DashScope refused the API key check: %s", err)
+        return "unknown"
     except DashScopeError as err:
         _LOGGER.error("DashScope refused the API key check: %s", err)
         return "unknown"
@@ -172,7 +197,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
                 if error in ("invalid_auth", "invalid_auth_endpoint"):
                     # The key is entered on the first form: show the error there.
                     return self._show_account_form({"base": error})
-                errors["base"] = error
+                errors[CONF_BASE_URL if error in _URL_ERRORS else "base"] = error
         base_url = self._account.get(CONF_BASE_URL)
         if base_url is None and self.source == SOURCE_RECONFIGURE:
             base_url = self._get_reconfigure_entry().data.get(CONF_BASE_URL)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
@@ -23,6 +21,7 @@ import probatio
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .dashscope import AccountVoice, DashScopeError
 from .errors import refusal, to_ha_error
+from .public_url import url_problem
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
 from .samples import Sample, async_prepare_sample, async_read_file, async_read_media
@@ -54,7 +53,6 @@ PREVIEW_FOLDER = DOMAIN  # inside the local media folder
 
 _VOICE_NAME = re.compile(r"[A-Za-z0-9_]{1,16}")
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
-_PRIVATE_HOST_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa")
 
 _MEDIA = probatio.Any(
     cv.string,
@@ -119,19 +117,9 @@ def _language(language: str | None) -> str | None:
 
 
 def _public_url(url: str) -> str:
-    """An http(s) URL DashScope can fetch from the internet (no local or private host)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        raise refusal("invalid_url", url=url)
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        private = host == "localhost" or "." not in host or host.endswith(_PRIVATE_HOST_SUFFIXES)
-    else:
-        private = not address.is_global
-    if private:
-        raise refusal("url_not_public", url=url)
+    """An http(s) URL DashScope can fetch from the internet (see ``public_url``)."""
+    if (problem := url_problem(url)) is not None:
+        raise refusal(problem, url=url)
     return url.strip()
 
 

@@ -36,6 +36,7 @@ from .http import (
     as_int,
     as_object,
     as_str,
+    auth_headers,
     error_from_http,
     parse_json_object,
     transport_errors,
@@ -66,6 +67,13 @@ from .wav import (
 )
 
 LIST_PAGE_SIZE = 100
+# What a customization action is, in the words of the one who asked for it.
+_CUSTOMIZATION_WHAT = {
+    "list": "the voice list",
+    "create": "creating the voice",
+    "query": "the voice's details",
+    "delete": "deleting the voice",
+}
 # One SSE event carries a fraction of a second of audio (tens of kB of base64).
 MAX_FRAME_SIZE = 4 * 1024 * 1024
 _MAX_PAGES = 1000
@@ -158,7 +166,7 @@ class DashScopeClient:
     # -- plumbing -------------------------------------------------------------------------
 
     def _auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key}"}
+        return auth_headers(self._api_key)
 
     async def _post_json(self, url: str, payload: JsonObject, what: str) -> JsonObject:
         """POST JSON with the key; return the JSON answer or raise the mapped error."""
@@ -181,7 +189,8 @@ class DashScopeClient:
         payload: JsonObject = {"model": model, "input": action_input}
         if parameters:
             payload["parameters"] = parameters
-        what = f"{model} {action_input.get('action')}"
+        action = str(action_input.get("action"))
+        what = _CUSTOMIZATION_WHAT.get(action, action) + f" ({model} {action})"
         return await self._post_json(self.endpoint.customization_url, payload, what)
 
     async def _download(self, url: str, limit: int) -> bytes:

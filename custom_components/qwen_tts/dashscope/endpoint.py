@@ -46,9 +46,13 @@ class Endpoint:
     @classmethod
     def from_base_url(cls, base_url: str) -> Endpoint:
         """Validate and normalise an HTTP(S) base URL such as ``https://host/api/v1``."""
-        parts = urlsplit(base_url.strip())
+        base_url = base_url.strip()
+        if any(char.isspace() or not char.isprintable() for char in base_url):
+            raise ValueError(f"not an http(s) URL: {base_url!r}")
+        parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url!r}")
+        _ = parts.port  # raises ValueError for a port that is not a number from 0 to 65535
         if parts.username is not None or parts.password is not None:
             # DashScope authenticates with the API key only; credentials would leak into
             # titles and diagnostics.

@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from .errors import (
+    AuthError,
     DashScopeConnectionError,
     DashScopeError,
     DashScopeTimeoutError,
@@ -21,6 +22,21 @@ from .errors import (
 from .sse import SSEParser
 
 JsonObject = dict[str, Any]
+
+
+def auth_headers(api_key: str) -> dict[str, str]:
+    """The ``Authorization`` header; a key that cannot be one raises ``AuthError``.
+
+    DashScope keys are printable ASCII (``sk-`` and letters and digits): a key with a control
+    character (a pasted line break), a space or a non-ASCII character can never be valid,
+    and would not even fit in an HTTP header.
+    """
+    if not api_key or not all("!" <= char <= "~" for char in api_key):
+        raise AuthError(
+            "the API key holds characters an API key never has (line breaks, spaces or"
+            " other control or non-ASCII characters)"
+        )
+    return {"Authorization": f"Bearer {api_key}"}
 
 
 @contextmanager
@@ -40,10 +56,16 @@ def transport_errors(what: str, secret: str | None) -> Iterator[None]:
 
 
 def parse_json_object(body: bytes | str, what: str) -> JsonObject:
-    """Decode a JSON object, or raise ``ProtocolError``."""
+    """Decode a JSON object, or raise ``ProtocolError`` (naming a web page as such)."""
     try:
         data = json.loads(body)
     except ValueError:
+        head = body.encode() if isinstance(body, str) else body
+        if head.lstrip()[:1] == b"<":
+            raise ProtocolError(
+                f"{what}: the answer is a web page, not DashScope's API (a proxy, a captive"
+                " portal or a wrong URL)"
+            ) from None
         raise ProtocolError(f"{what}: the service answered something that is not JSON") from None
     if not isinstance(data, dict):
         raise ProtocolError(f"{what}: the service answered JSON that is not an object")

@@ -26,7 +26,7 @@ from .errors import (
     map_error_body,
     redact,
 )
-from .http import JsonObject, as_int, as_object, as_str
+from .http import JsonObject, as_int, as_object, as_str, auth_headers
 from .models import RealtimeSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class RealtimeConnection:
             return await self._http.ws_connect(
                 self._url,
                 params={"model": self._model},
-                headers={"Authorization": f"Bearer {self._api_key}"},
+                headers=auth_headers(self._api_key),
                 max_msg_size=MAX_MESSAGE_SIZE,
                 timeout=aiohttp.ClientWSTimeout(ws_close=min(CLOSE_TIMEOUT, self._timeout)),
             )
