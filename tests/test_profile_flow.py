@@ -190,11 +190,32 @@ async def test_http_model_offers_its_voices_and_the_account_http_voices(
     system = [o["value"] for o in offered[2:]]
     assert set(system) == set(MODELS["qwen3-tts-flash"].voices)
     assert system[0] == "Cherry"
-    assert {"value": "Jada", "label": "Jada (Shanghainese)"} in offered
+    assert {
+        "value": "Jada",
+        "label": "Jada (female, Shanghainese): fast-paced, energetic Shanghai auntie",
+    } in offered
     assert DAD not in system
     assert ROBOT not in system
     assert prefilled(result, CONF_VOICE) == "Cherry"
     assert result["description_placeholders"] == {"model": "qwen3-tts-flash"}
+
+
+async def test_voice_labels_follow_home_assistants_language(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    hass.config.language = "zh-Hans"
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    offered = options(result, CONF_VOICE)
+
+    assert offered[:2] == [
+        {"value": ANNOUNCER, "label": "announcer（设计）"},
+        {"value": MOM, "label": "mom（复刻）"},
+    ]
+    assert {"value": "Cherry", "label": "芊悦 Cherry（女声）：阳光积极、亲切自然小姐姐"} in offered
+    assert {
+        "value": "Rocky",
+        "label": "粤语-阿强 Rocky（男声，粤语）：幽默风趣的阿强，在线陪聊",
+    } in offered
 
 
 async def test_realtime_model_offers_the_account_realtime_voices(

@@ -275,10 +275,29 @@ async def test_voices_for_english_have_the_profile_voice_first_and_no_dialects(
 ) -> None:
     voices = await voices_of(hass, hass_ws_client, "en-US")
 
-    assert voices[0] == {"voice_id": "Cherry", "name": "Cherry"}
+    assert voices[0] == {
+        "voice_id": "Cherry",
+        "name": "Cherry (female): sunny, positive, friendly and natural young woman",
+    }
     ids = [v["voice_id"] for v in voices]
     assert "Ethan" in ids
     assert not {"Rocky", "Kiki", "Jada", "Dylan"} & set(ids)
+
+
+async def test_voice_names_follow_home_assistants_language(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    hass.config.language = "zh-Hans"
+    voices = await voices_of(hass, hass_ws_client, "zh-CN")
+
+    assert voices[0] == {
+        "voice_id": "Cherry",
+        "name": "芊悦 Cherry（女声）：阳光积极、亲切自然小姐姐",
+    }
+    assert {
+        "voice_id": "Dylan",
+        "name": "北京-晓东 Dylan（男声，北京话）：北京胡同里长大的少年",
+    } in voices
 
 
 async def test_voices_for_hong_kong_put_cantonese_right_after_the_profile_voice(
@@ -286,12 +305,12 @@ async def test_voices_for_hong_kong_put_cantonese_right_after_the_profile_voice(
 ) -> None:
     voices = await voices_of(hass, hass_ws_client, "zh-HK")
 
-    assert voices[:3] == [
-        {"voice_id": "Cherry", "name": "Cherry"},
-        {"voice_id": "Rocky", "name": "Rocky (Cantonese)"},
-        {"voice_id": "Kiki", "name": "Kiki (Cantonese)"},
-    ]
-    assert {"voice_id": "Jada", "name": "Jada (Shanghainese)"} in voices
+    assert [v["voice_id"] for v in voices[:3]] == ["Cherry", "Rocky", "Kiki"]
+    assert voices[1]["name"] == "Rocky (male, Cantonese): humorous, witty chat companion"
+    assert {
+        "voice_id": "Jada",
+        "name": "Jada (female, Shanghainese): fast-paced, energetic Shanghai auntie",
+    } in voices
 
 
 async def test_voices_include_the_accounts_own_by_friendly_name(

@@ -64,23 +64,30 @@ _VOLUME_SELECTOR = NumberSelector(
 )
 
 
-def account_voice_options(voices: Iterable[AccountVoice]) -> list[SelectOptionDict]:
-    """Cloned and designed voices as options: by friendly name and kind, newest first."""
+def account_voice_options(
+    voices: Iterable[AccountVoice], language: str | None = None
+) -> list[SelectOptionDict]:
+    """Cloned and designed voices as options: by friendly name and kind, newest first
+    (labels in ``language``: Chinese for ``zh*``, else English)."""
     return [
-        SelectOptionDict(value=v.voice, label=account_voice_label(v)) for v in newest_first(voices)
+        SelectOptionDict(value=v.voice, label=account_voice_label(v, language))
+        for v in newest_first(voices)
     ]
 
 
-def voice_options(model: str, account_voices: Mapping[str, AccountVoice]) -> list[SelectOptionDict]:
+def voice_options(
+    model: str, account_voices: Mapping[str, AccountVoice], language: str | None = None
+) -> list[SelectOptionDict]:
     """The voices a profile on ``model`` can use: the account's cloned and designed voices
-    enrolled for the same transport, then the model's system voices (dialect voices
-    labelled with their dialect)."""
+    enrolled for the same transport, then the model's system voices, labelled with what
+    they sound like in ``language``."""
     realtime = MODELS[model].transport is Transport.REALTIME
     options = account_voice_options(
-        v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime
+        (v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime),
+        language,
     )
     options += [
-        SelectOptionDict(value=name, label=voice.label)
+        SelectOptionDict(value=name, label=voice.label(language))
         for name, voice in SYSTEM_VOICES.items()
         if name in MODELS[model].voices
     ]
@@ -173,7 +180,9 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
             )
 
         info = MODELS[model]
-        options = voice_options(model, entry.runtime_data.voices.data or {})
+        options = voice_options(
+            model, entry.runtime_data.voices.data or {}, self.hass.config.language
+        )
         values = [option["value"] for option in options]
         voice = next(
             v for v in (self._profile.get(CONF_VOICE), DEFAULT_VOICE, values[0]) if v in values

@@ -105,14 +105,16 @@ def _voice_issues(hass: HomeAssistant, entry_id: str) -> list[tuple[str, object]
 
 
 def replacement_voices(
-    model: str, account_voices: dict[str, AccountVoice]
+    model: str, account_voices: dict[str, AccountVoice], language: str | None = None
 ) -> list[SelectOptionDict]:
     """The voices a profile on ``model`` may switch to: the account's remaining voices that
-    suit the model's transport, then the model's system voices."""
+    suit the model's transport, then the model's system voices (labels in ``language``)."""
     if model in MODELS:
-        return voice_options(model, account_voices)
+        return voice_options(model, account_voices, language)
     # A profile on a cloned/designed-voice model: only account voices of that model.
-    return account_voice_options(v for v in account_voices.values() if v.target_model == model)
+    return account_voice_options(
+        (v for v in account_voices.values() if v.target_model == model), language
+    )
 
 
 class DeletedVoiceRepairFlow(RepairsFlow):
@@ -140,7 +142,9 @@ class DeletedVoiceRepairFlow(RepairsFlow):
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="account_not_loaded")
         options = replacement_voices(
-            subentry.data[CONF_MODEL], entry.runtime_data.voices.data or {}
+            subentry.data[CONF_MODEL],
+            entry.runtime_data.voices.data or {},
+            self.hass.config.language,
         )
         values = [option["value"] for option in options]
         if user_input is not None and user_input.get(CONF_VOICE) in values:

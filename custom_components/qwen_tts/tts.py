@@ -131,9 +131,11 @@ class QwenTTSEntity(TextToSpeechEntity):
         designed voices, then the system voices that speak it."""
         model = self._profile.get(CONF_MODEL, DEFAULT_MODEL)
         own = newest_first((self._entry.runtime_data.voices.data or {}).values())
-        voices = [Voice(v.voice, account_voice_label(v)) for v in own]
+        # Labels follow Home Assistant's language (the frontend's is not known here).
+        ui = self.hass.config.language
+        voices = [Voice(v.voice, account_voice_label(v, ui)) for v in own]
         if not is_account_voice_model(model):
-            voices += [Voice(v.name, v.label) for v in voices_for_language(model, language)]
+            voices += [Voice(v.name, v.label(ui)) for v in voices_for_language(model, language)]
         default = str(self._profile.get(CONF_VOICE) or DEFAULT_VOICE)
         found = self._entry.runtime_data.voices.find(default)
         default_id = found.voice if found is not None else default

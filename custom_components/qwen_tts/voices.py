@@ -10,6 +10,7 @@ from typing import Any
 from .chunking import Cost, char_cost, token_cost
 from .dashscope import AccountVoice
 from .dashscope.endpoint import Region
+from .voice_descriptions import DESCRIPTIONS, DIALECT_NAMES, is_chinese
 
 
 class Transport(StrEnum):
@@ -85,10 +86,19 @@ class SystemVoice:
     name: str
     dialect: str | None = None
 
-    @property
-    def label(self) -> str:
-        """How pickers show the voice: dialect voices name their dialect."""
-        return f"{self.name} ({self.dialect})" if self.dialect else self.name
+    def label(self, language: str | None = None) -> str:
+        """How pickers show the voice in ``language`` (Chinese for ``zh*``, else English):
+        its name, gender, dialect and what it sounds like, e.g. ``Jada (female,
+        Shanghainese): fast-paced, energetic Shanghai auntie``."""
+        about = DESCRIPTIONS[self.name]
+        chinese = is_chinese(language)
+        traits = [("女声" if about.female else "男声") if chinese else about.gender]
+        if self.dialect:
+            traits.append(DIALECT_NAMES[self.dialect][chinese])
+        if chinese:
+            name = f"{about.name_zh} {self.name}" if about.name_zh else self.name
+            return f"{name}（{'，'.join(traits)}）：{about.zh}"
+        return f"{self.name} ({', '.join(traits)}): {about.en}"
 
     @property
     def cantonese(self) -> bool:
@@ -263,6 +273,12 @@ def newest_first(voices: Iterable[AccountVoice]) -> list[AccountVoice]:
     return sorted(voices, key=lambda v: v.created or "", reverse=True)
 
 
-def account_voice_label(voice: AccountVoice) -> str:
-    """How pickers show an account voice: its friendly name and kind, e.g. ``mom (cloned)``."""
+_KINDS_ZH = {"cloned": "复刻", "designed": "设计"}
+
+
+def account_voice_label(voice: AccountVoice, language: str | None = None) -> str:
+    """How pickers show an account voice: its friendly name and kind, e.g. ``mom (cloned)``
+    (``mom（复刻）`` in Chinese)."""
+    if is_chinese(language):
+        return f"{voice.name}（{_KINDS_ZH.get(voice.kind, voice.kind)}）"
     return f"{voice.name} ({voice.kind})"
