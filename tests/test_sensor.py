@@ -54,6 +54,7 @@ async def test_the_account_has_its_own_service_device(
         "characters_this_month",
         "requests_this_month",
         "voices_this_month",
+        "speech_seconds_this_month",
         "speech_to_text",
     }
 
@@ -151,6 +152,7 @@ async def test_status_follows_the_voice_refresh_and_returns_to_ok(
         ("characters_this_month", "characters"),
         ("requests_this_month", "requests"),
         ("voices_this_month", "voices"),
+        ("speech_seconds_this_month", "s"),
     ],
 )
 async def test_usage_sensors_are_monthly_totals(
@@ -159,7 +161,7 @@ async def test_usage_sensors_are_monthly_totals(
     state = hass.states.get(sensor_id(hass, setup_integration, key))
 
     assert state is not None
-    assert state.state == "0"
+    assert float(state.state) == 0
     assert state.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == unit
     last_reset = dt_util.parse_datetime(state.attributes["last_reset"])
@@ -171,7 +173,7 @@ async def test_usage_sensors_are_monthly_totals(
 async def test_usage_survives_a_restart(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
-    setup_integration.runtime_data.usage.record(characters=195, requests=2, voices=1)
+    setup_integration.runtime_data.usage.record(characters=195, requests=2, voices=1, seconds=7.5)
     await hass.async_block_till_done()
     assert sensor_state(hass, setup_integration, "characters_this_month") == "195"
 
@@ -182,6 +184,7 @@ async def test_usage_survives_a_restart(
     assert sensor_state(hass, setup_integration, "characters_this_month") == "195"
     assert sensor_state(hass, setup_integration, "requests_this_month") == "2"
     assert sensor_state(hass, setup_integration, "voices_this_month") == "1"
+    assert sensor_state(hass, setup_integration, "speech_seconds_this_month") == "7.5"
 
 
 @pytest.mark.parametrize("time_zone", ["Asia/Shanghai", "America/New_York", "UTC"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 import logging
+import math
 from typing import Any
 
 from aiohttp import ClientResponse
@@ -378,3 +379,86 @@ async def test_a_command_longer_than_the_cap_is_recognised_from_its_start(
     assert result.result is stt.SpeechResultState.SUCCESS
     assert emulator.heard[0].seconds == cap
     assert f"longer than {cap} s" in caplog.text
+
+
+# -- account status and usage -----------------------------------------------------------------
+
+
+def _account_sensor(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry.entry_id}_{key}")
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+@pytest.mark.parametrize(
+    ("model", "seconds"),
+    [
+        ("qwen3-asr-flash", math.ceil(len(SPEECH) / (RATE * 2))),  # what the service billed
+        (REALTIME, round(len(SPEECH) / (RATE * 2), 1)),  # the seconds streamed
+    ],
+)
+async def test_recognised_seconds_count_in_the_account_usage(
+    hass: HomeAssistant, config_entry: MockConfigEntry, model: str, seconds: float
+) -> None:
+    entity = await setup_stt(hass, config_entry, **{CONF_STT_MODEL: model})
+
+    await recognise(entity)
+    await recognise(entity, bytes(RATE * 2))  # silence is billed too
+    await hass.async_block_till_done()
+
+    expected = seconds + 1  # the second of silence
+    assert float(_account_sensor(hass, config_entry, "speech_seconds_this_month")) == expected
+    assert _account_sensor(hass, config_entry, "service_status") == "ok"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (429, "Throttling.RateQuota", "rate_limited"),
+        (500, "InternalError", "server_error"),
+        (401, "InvalidApiKey", "auth_failed"),
+    ],
+)
+async def test_a_failed_recognition_shows_in_the_service_status_and_bills_nothing(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    case: tuple[int, str, str],
+) -> None:
+    status, code, shown = case
+    entity = await setup_stt(hass, config_entry)
+    emulator.fail_next(status, code, kind="recognition")
+
+    await recognise(entity)
+    await hass.async_block_till_done()
+
+    assert _account_sensor(hass, config_entry, "service_status") == shown
+    assert float(_account_sensor(hass, config_entry, "speech_seconds_this_month")) == 0
+
+
+@pytest.mark.parametrize("model", ["qwen3-asr-flash", REALTIME])
+async def test_audio_that_stops_without_ending_is_an_error_result_in_bounded_time(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    caplog: pytest.LogCaptureFixture,
+    model: str,
+) -> None:
+    entity = await setup_stt(hass, config_entry, **{CONF_STT_MODEL: model})
+
+    async def stalled() -> AsyncIterator[bytes]:
+        yield SPEECH[:CHUNK]
+        await asyncio.Event().wait()
+        yield b""  # pragma: no cover - never reached
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("custom_components.qwen_tts.listening.AUDIO_IDLE_TIMEOUT", 0.3)
+        async with asyncio.timeout(5):
+            result = await entity.internal_async_process_audio_stream(metadata(), stalled())
+
+    assert result == stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+    assert "stopped arriving" in caplog.text
+    assert emulator.requests_of("recognition") == []
+    assert _account_sensor(hass, config_entry, "service_status") == "ok"

@@ -58,6 +58,7 @@ async def async_get_config_entry_diagnostics(
         "characters": runtime.usage.characters,
         "requests": runtime.usage.requests,
         "voices": runtime.usage.voices,
+        "speech_seconds": runtime.usage.seconds,
     }
     coordinator = runtime.voices
     voices = sorted((coordinator.data or {}).values(), key=lambda v: v.voice)

@@ -18,7 +18,6 @@ from .asr import is_realtime_stt_model
 from .dashscope import (
     DashScopeClient,
     DashScopeError,
-    DashScopeTimeoutError,
     RecognitionRequest,
     TranscriptionSettings,
     TranscriptUpdate,
@@ -41,6 +40,10 @@ ANSWER_TIMEOUT = 10.0
 APPEND_BYTES = BYTES_PER_SECOND // 10
 
 
+class AudioStalledError(Exception):
+    """Home Assistant's audio stream sent nothing for ``AUDIO_IDLE_TIMEOUT`` and did not end."""
+
+
 @dataclass(slots=True)
 class Command:
     """One spoken command: how to recognise it (``language`` ``None``: detected by the
@@ -51,6 +54,8 @@ class Command:
     context: str | None = None
     audio_bytes: int = 0
     truncated: bool = False
+    billed_seconds: float | None = None
+    """What the service billed (``usage.seconds``), when it said."""
 
     @property
     def seconds(self) -> float:
@@ -74,7 +79,7 @@ async def _capped(stream: AsyncIterable[bytes], command: Command) -> AsyncGenera
         except StopAsyncIteration:
             return
         except TimeoutError:
-            raise DashScopeTimeoutError(
+            raise AudioStalledError(
                 f"no audio arrived for {AUDIO_IDLE_TIMEOUT:g} s and the stream did not end"
             ) from None
         room = limit - command.audio_bytes
@@ -103,6 +108,7 @@ async def recognize_once(
     )
     del wav
     transcript = await client.recognize(request)
+    command.billed_seconds = transcript.seconds
     return TranscriptUpdate(transcript.text, True, transcript.language)
 
 

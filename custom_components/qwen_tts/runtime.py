@@ -19,7 +19,7 @@ from .usage import UsageTracker
 class QwenTTSRuntimeData:
     """What a loaded account holds: the client, the account's voices, the service's status
     (``status.report(err_or_None)`` after each call) and this month's usage
-    (``usage.record(characters=, requests=, voices=)``)."""
+    (``usage.record(characters=, requests=, voices=, seconds=)``)."""
 
     client: DashScopeClient
     voices: AccountVoicesCoordinator

@@ -13,7 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -34,7 +34,7 @@ UNIT_VOICES = "voices"
 class UsageSensorDescription(SensorEntityDescription):
     """A monthly count: which one, read from the ``UsageTracker``."""
 
-    value: Callable[[UsageTracker], int]
+    value: Callable[[UsageTracker], float]
 
 
 USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
@@ -60,6 +60,15 @@ USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
         state_class=SensorStateClass.TOTAL,
         entity_category=EntityCategory.DIAGNOSTIC,
         value=lambda usage: usage.voices,
+    ),
+    UsageSensorDescription(
+        key="speech_seconds_this_month",
+        translation_key="speech_seconds_this_month",
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=0,
+        value=lambda usage: usage.seconds,
     ),
 )
 
@@ -133,7 +142,7 @@ class UsageSensor(AccountEntity, SensorEntity):
         self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
 
     @property
-    def native_value(self) -> int:
+    def native_value(self) -> float:
         """The count since the start of the month."""
         return self.entity_description.value(self._usage)
 

@@ -27,7 +27,7 @@ from .asr import DEFAULT_STT_MODEL, STT_LANGUAGE_TAGS, asr_language_for, is_real
 from .const import CONF_STT_AUTO_LANGUAGE, CONF_STT_CONTEXT, CONF_STT_MODEL, LOGGER
 from .dashscope import AuthError, DashScopeClient, DashScopeError, TranscriptUpdate
 from .entity import AccountEntity
-from .listening import Command, recognize_once, transcribe_live
+from .listening import AudioStalledError, Command, recognize_once, transcribe_live
 from .runtime import QwenTTSConfigEntry, endpoint_from_data
 from .stt_problems import Problems
 
@@ -151,6 +151,7 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
             context=self._bias_text,
         )
         final: TranscriptUpdate | None = None
+        runtime = self._entry.runtime_data
         try:
             if is_realtime_stt_model(self._model):
                 async with aclosing(transcribe_live(self._client, command, stream)) as updates:
@@ -163,9 +164,17 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
                 final = await recognize_once(self._client, command, stream)
         except AuthError as err:
             self._entry.async_start_reauth(self.hass)
+            runtime.status.report(err)
             self._problems.failed(err, self._model)
         except DashScopeError as err:
+            runtime.status.report(err)
             self._problems.failed(err, self._model)
+        except AudioStalledError as err:
+            self._problems.audio_stalled(err)
+        else:
+            runtime.status.report()
+            billed = command.billed_seconds
+            runtime.usage.record(seconds=command.seconds if billed is None else billed)
         if command.truncated:
             self._problems.truncated(command)
         if final is None:

@@ -111,6 +111,16 @@ class Problems:
                 return
         self._log("refused", _OTHER + " [model %s]", self._name, err, model)
 
+    def audio_stalled(self, err: Exception) -> None:
+        """Home Assistant's audio stream stopped without ending (the microphone went away)."""
+        self._log(
+            "stalled",
+            "The voice command's audio for %s stopped arriving (%s); check the satellite's "
+            "connection and microphone",
+            self._name,
+            err,
+        )
+
     def nothing_heard(self, command: Command) -> None:
         """The service recognised no words (silence, or noise only)."""
         self._log(

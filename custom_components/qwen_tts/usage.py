@@ -1,7 +1,9 @@
-"""What the account used this month: billed characters, requests, voices created.
+"""What the account used this month: billed characters, requests, voices created, seconds of
+speech recognised.
 
 Counted per account from what the service reports (``usage.characters`` of each synthesis,
-see the API reference's ``usage`` object), kept in Home Assistant's storage across restarts
+see the API reference's ``usage`` object; ``usage.seconds`` of each recognition, or the
+seconds of audio streamed to a realtime recognition, which reports none), kept in Home Assistant's storage across restarts
 and reset at the start of each month in Home Assistant's time zone. Audio served from Home
 Assistant's cache never reaches the service, so it counts nothing.
 """
@@ -29,6 +31,7 @@ class _Stored(TypedDict):
     characters: int
     requests: int
     voices: int
+    seconds: float
 
 
 def month_start(now: datetime) -> datetime:
@@ -53,7 +56,8 @@ class UsageTracker:
 
     ``characters``: billed characters (a CJK character counts as two, as the service bills);
     ``requests``: synthesis requests sent (a long message makes several: one per sentence
-    request or realtime session); ``voices``: voices created (cloned or designed).
+    request or realtime session); ``voices``: voices created (cloned or designed);
+    ``seconds``: seconds of speech recognised (billed per second).
     """
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
@@ -64,6 +68,7 @@ class UsageTracker:
         self.characters = 0
         self.requests = 0
         self.voices = 0
+        self.seconds = 0.0
         self._listeners: list[Callable[[], None]] = []
         self._unsub_reset: CALLBACK_TYPE | None = None
 
@@ -75,6 +80,7 @@ class UsageTracker:
             self.characters = int(stored.get("characters", 0))
             self.requests = int(stored.get("requests", 0))
             self.voices = int(stored.get("voices", 0))
+            self.seconds = float(stored.get("seconds", 0.0))
         self._schedule_reset()
 
     async def async_unload(self) -> None:
@@ -89,15 +95,18 @@ class UsageTracker:
         await self._store.async_remove()
 
     @callback
-    def record(self, *, characters: int = 0, requests: int = 0, voices: int = 0) -> None:
+    def record(
+        self, *, characters: int = 0, requests: int = 0, voices: int = 0, seconds: float = 0.0
+    ) -> None:
         """Add what one call used: billed ``characters``, ``requests`` sent, ``voices``
-        created."""
-        if not (characters or requests or voices):
+        created, ``seconds`` of speech recognised."""
+        if not (characters or requests or voices or seconds):
             return
         self._roll_over()
         self.characters += max(characters, 0)
         self.requests += max(requests, 0)
         self.voices += max(voices, 0)
+        self.seconds = round(self.seconds + max(seconds, 0.0), 1)
         self._store.async_delay_save(self._data, SAVE_DELAY)
         self._notify()
 
@@ -113,6 +122,7 @@ class UsageTracker:
             "characters": self.characters,
             "requests": self.requests,
             "voices": self.voices,
+            "seconds": self.seconds,
         }
 
     @callback
@@ -123,6 +133,7 @@ class UsageTracker:
             return False
         self.last_reset = start
         self.characters = self.requests = self.voices = 0
+        self.seconds = 0.0
         self._store.async_delay_save(self._data, SAVE_DELAY)
         return True
 
