@@ -1,6 +1,7 @@
 """What reaches the service for the text people and LLMs really send: one request per real
 sentence (as far as packing allows), run-on sentences cut between words, never inside a
-number or an address; streamed in tiny deltas (Assist) or whole (tts.speak)."""
+number or an address, Markdown without its symbols; streamed in tiny deltas (Assist) or
+whole (tts.speak)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from unittest.mock import patch
 
 from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
@@ -174,3 +176,75 @@ async def test_unpunctuated_chinese_is_cut_between_characters_within_the_token_b
     assert "".join(texts) == text
     whole = re.compile(r"8:55|3\.5|1,000,000|2\.4\.1")
     assert [t for r in texts for t in whole.findall(r)] == whole.findall(text)
+
+
+# --- Markdown: what the service hears of a reply written for eyes ---------------------------
+
+MARKDOWN_REPLY = (
+    "## Tonight\n\n"
+    "**Sure!** I turned *off* the lights:\n"
+    "- Kitchen\n"
+    "- Living room\n\n"
+    "| Room | Temp |\n|---|---|\n| Bedroom | 19 °C |\n\n"
+    "Run `ha core restart` or see [the docs](https://www.home-assistant.io/docs/) and "
+    "https://example.com/a/very/long/path?x=1 for more. 5 * 3 is 15 :-)"
+)
+SPOKEN_REPLY = (
+    "Tonight.\n\nSure! I turned off the lights:\nKitchen.\nLiving room.\n\n"
+    "Room, Temp.\n\nBedroom, 19 °C.\n\n"
+    "Run ha core restart or see the docs and example.com for more. 5 * 3 is 15 :-)"
+)
+MARKUP = re.compile(r"\*\*|##|`|\]\(|https?:|www\.|\||^- ", re.MULTILINE)
+
+
+def _appended(emulator: DashScopeEmulator) -> str:
+    """The text the realtime session received, appended piece by piece."""
+    (session,) = emulator.requests_of("realtime")
+    return "".join(
+        e["text"] for _, e in session.events if e.get("type") == "input_text_buffer.append"
+    )
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+async def test_a_live_reply_reaches_the_realtime_session_without_markup(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator,
+    size: int,
+) -> None:  # fmt: skip
+    """Assist's reply in tiny deltas (markup split across them) is appended as it is
+    settled, without its symbols; the audio is the words spoken."""
+    entities = er.async_entries_for_config_entry(er.async_get(hass), setup_integration.entry_id)
+    engine = next(e.entity_id for e in entities if e.domain == "tts")
+    audio = await _speak(hass, engine, MARKDOWN_REPLY, size, WAV)
+
+    assert _appended(emulator) == SPOKEN_REPLY
+    (session,) = emulator.requests_of("realtime")
+    assert await decode(audio) == expected_pcm(session.responses)
+
+
+@pytest.mark.parametrize("size", [2, None])
+async def test_markdown_sentences_reach_the_service_without_markup(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, size: int | None
+) -> None:
+    """Streamed to an HTTP voice or spoken whole: the requests carry the words only, a
+    heading and each list item a sentence of their own."""
+    audio = await _speak(hass, clone, MARKDOWN_REPLY, size, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert not any(MARKUP.search(t) for t in texts)
+    assert " ".join(texts).split() == SPOKEN_REPLY.split()
+    if size is not None:
+        assert texts[0] == "Tonight."
+
+
+@pytest.mark.parametrize("message", ["---", "```\n```", "***\n\n| --- |", "[^1]: note"])
+async def test_a_message_of_markup_only_is_refused(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, message: str
+) -> None:
+    """Nothing left to say is the empty-message error, and nothing is sent."""
+    stream = tts.async_create_stream(hass, clone, "en-US", WAV)
+    stream.async_set_message(message)
+    with pytest.raises(HomeAssistantError) as caught:
+        async with asyncio.timeout(TIMEOUT):
+            await anext(aiter(stream.async_stream_result()))
+    assert caught.value.translation_key == "empty_message"
+    assert emulator.requests_of("synthesis_stream") == emulator.requests_of("realtime") == []

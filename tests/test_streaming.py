@@ -492,7 +492,7 @@ async def test_http_voice_speaks_each_sentence_as_soon_as_it_ends(
     sentences' audio is joined in order."""
     first_audio = asyncio.Event()
     # A sentence is complete once the next one starts ("dear. Sleep", not "e.g. sleep").
-    head, tail = "Good night, my dear. Sleep", " well and dream of the sea. See you tomorrow."
+    head, tail = "Good night, my dear. Sleep ", "well and dream of the sea. See you tomorrow."
     options = {**WAV, "voice": "mom"}
     stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_gated_reply(head, tail, first_audio))

@@ -1,11 +1,12 @@
 """Speech while the text is still arriving (``async_stream_tts_audio``).
 
 Home Assistant hands a streaming entity its text as an async generator: an LLM's reply delta
-by delta in Assist, or the whole message as one item for ``tts.speak``. Two pipelines turn it
-into one audio stream, yielded as soon as each piece of audio arrives:
+by delta in Assist, or the whole message as one item for ``tts.speak``. Its Markdown is
+removed first, as it arrives (``speakable.py``). Two pipelines turn it into one audio stream,
+yielded as soon as each piece of audio arrives:
 
 - live: text that is still streaming in, for a model with a realtime counterpart, goes to ONE
-  realtime WebSocket session (``server_commit``): every delta is appended as it arrives and
+  realtime WebSocket session (``server_commit``): every delta is appended as it settles and
   ``session.finish`` follows the last one, while the audio deltas are read concurrently.
 - sentences: text that is complete up front, or any text for an HTTP-only model or voice, is
   cut at sentence boundaries into requests (SSE synthesis, or one realtime session each for a
@@ -59,6 +60,7 @@ from .dashscope import (
 )
 from .errors import refusal, to_ha_error
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
+from .speakable import speakable
 from .speech import OutputFormat, SpeechPlan
 from .voices import model_info
 
@@ -124,7 +126,7 @@ class SpeechStream:
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
-        text = _TextSource(message_gen)
+        text = _TextSource(speakable(message_gen))
         sent = False
         try:
             if not await text.start():

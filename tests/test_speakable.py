@@ -1,0 +1,109 @@
+"""Markdown is removed from text before it is spoken (the words stay), whole or streamed in
+deltas that split its markup; text that is not markup is kept as it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from custom_components.qwen_tts.speakable import SpeakableText
+
+MARKUP = {
+    # Emphasis and strikethrough: the delimiters go.
+    "bold": ("**Sure!** The lights are off.", "Sure! The lights are off."),
+    "italic": ("The lights are *off* and _dim_ now.", "The lights are off and dim now."),
+    "bold italic": ("***Really*** __done__ ~~maybe~~.", "Really done maybe."),
+    "bold label": ("**Note:** be careful.", "Note: be careful."),
+    "emphasis in cjk": ("**重要**：门*没有*锁。", "重要：门没有锁。"),
+    "action": ("*sigh* Fine.", "sigh Fine."),
+    # Headings: the marker goes, a full stop ends the heading.
+    "heading": ("## Weather today\n\nIt is sunny.", "Weather today.\n\nIt is sunny."),
+    "heading closed": ("# Summary #\nAll good.", "Summary.\nAll good."),
+    "heading with punctuation": ("### Ready?\nYes.", "Ready?\nYes."),
+    "cjk heading": ("## 今日天气\n晴天。", "今日天气。\n晴天。"),
+    # Lists: bullets, numbers and task boxes go; each item is a phrase of its own.
+    "bullets": ("- Milk\n- Eggs\n* Bread\n+ Jam", "Milk.\nEggs.\nBread.\nJam."),
+    "numbers": ("1. Preheat the oven\n2) Bake it.", "Preheat the oven.\nBake it."),
+    "nested": ("- Fruit\n  - apples\n  - pears", "Fruit.\napples.\npears."),
+    "tasks": ("- [ ] Water plants\n- [x] Feed cat", "Water plants.\nFeed cat."),
+    # Code: backticks and fence lines go, the code stays.
+    "code span": ("Run `ha core restart` now.", "Run ha core restart now."),
+    "code span with stars": ("Type `a*b*c` here.", "Type a*b*c here."),
+    "fence": ("Add this:\n```yaml\nlight: on\n```\nDone.", "Add this:\nlight: on\n\nDone."),
+    "tilde fence": ("~~~\nx = 1\n~~~", "x = 1\n\n"),
+    # Links and images keep their text; marks and definitions go.
+    "link": ("See [the docs](https://www.home-assistant.io/docs/).", "See the docs."),
+    "link with title": ('Read [this](https://x.org/a "A page") first.', "Read this first."),
+    "reference link": ("See [the guide][1] too.\n\n[1]: https://x.org", "See the guide too.\n\n"),
+    "image": ("![A sleeping cat](https://x.org/cat.png) Cute.", "A sleeping cat Cute."),
+    "footnotes": ("True[^1] and cited[2].\n\n[^1]: Source.", "True and cited.\n\n"),
+    # Quotes, tables, rules, HTML.
+    "quote": ("> Quoted here.\n> > Nested.", "Quoted here.\nNested."),
+    "table": (
+        "| Day | Temp |\n|---|:---:|\n| Monday | 20°C |\n| Tuesday | 22°C |",
+        "Day, Temp.\n\nMonday, 20°C.\nTuesday, 22°C.",
+    ),
+    "rules": ("Above\n\n---\n\n***\n___\nBelow", "Above\n\n\n\n\n\nBelow"),
+    "setext": ("Title\n=====\nText", "Title\n\nText"),
+    "html": ("Tom &amp; Jerry<br>and <b>more</b>.", "Tom & Jerry and more."),
+    # URLs: said by their host, never letter by letter.
+    "url": ("Visit https://www.example.com/a/b?c=d, it's great.", "Visit example.com, it's great."),
+    "url in parentheses": ("(see https://docs.example.org/x_y).", "(see docs.example.org)."),
+    "www": ("Go to www.home-assistant.io/blog today.", "Go to home-assistant.io today."),
+    "autolink": ("Open <https://example.org/x> now.", "Open example.org now."),
+    "url in cjk": ("请访问https://example.com/zh谢谢。", "请访问example.com谢谢。"),
+    "url with port": ("Try http://192.168.1.5:8123/lovelace.", "Try 192.168.1.5."),
+    "url as link text": ("[https://x.org/a/b](https://x.org/a/b)", "x.org"),
+}
+
+KEPT = [
+    "Compute 5 * 3 and 2*3*4.",
+    "I like C# and F#, #hashtags too.",
+    "Use a_b, snake_case_name and file_2.txt.",
+    "Smile :-) or ;) or :D or ^_^ or :* now.",
+    "Mail anna.lee@example.com or anna_lee@example.com.",
+    "It costs ~5 euros, 3 < 4 > 2, 10% off & more.",
+    "Escaped \\*stars\\* and \\_underscores\\_ stay.",
+    "The time is 8:55, it is 3,5 degrees and 1,000,000 people.",
+    "He said [sic] and (maybe) {perhaps}.",
+    "A - B - C, x - y.",
+    "你好，世界！今天是2026年。",
+]
+
+
+def speak(text: str, step: int | None = None) -> str:
+    """What is spoken of ``text``, whole or streamed in deltas of ``step`` characters."""
+    speakable = SpeakableText()
+    if step is None:
+        return speakable.feed(text) + speakable.flush()
+    pieces = [speakable.feed(text[i : i + step]) for i in range(0, len(text), step)]
+    return "".join(pieces) + speakable.flush()
+
+
+@pytest.mark.parametrize("step", [1, 2, 5, None])
+@pytest.mark.parametrize("name", MARKUP)
+def test_markup_is_removed_and_the_words_stay(name: str, step: int | None) -> None:
+    text, spoken = MARKUP[name]
+    assert speak(text, step) == spoken
+
+
+@pytest.mark.parametrize("step", [1, 3, None])
+@pytest.mark.parametrize("text", KEPT)
+def test_text_that_is_not_markup_is_kept(text: str, step: int | None) -> None:
+    expected = text.replace("\\*", "*").replace("\\_", "_")
+    assert speak(text, step) == expected
+
+
+def test_streamed_text_is_returned_as_soon_as_it_is_settled() -> None:
+    """Only what may still turn out to be markup is held back: the word being written, an
+    unfinished link or code span, a line start that may be a list or a rule."""
+    speakable = SpeakableText()
+    assert speakable.feed("-") == ""  # a bullet, a rule or "-5"?
+    assert speakable.feed(" Buy *fresh") == "Buy"
+    assert speakable.feed("* milk, see [the ") == " fresh milk, see"
+    assert speakable.feed("shop](https://x.org) ") == " the shop"
+    assert speakable.feed("\nDone") == ".\n"
+    assert speakable.flush() == "Done"
+
+
+def test_an_unclosed_construct_is_text_once_its_line_ends() -> None:
+    assert speak("Choose [A or B\nand `this", 2) == "Choose [A or B\nand this"
