@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 import logging
 import math
 from typing import Any
@@ -240,12 +241,31 @@ async def test_the_realtime_model_streams_the_command_and_commits_at_its_end(
     assert types[-2:] == ["input_audio_buffer.commit", "session.finish"]
 
 
+@dataclass
+class _Partial:
+    """Home Assistant 2026.11's ``stt.PartialSpeechResult`` (text, speaker id)."""
+
+    text: str
+    speaker_id: str | None = None
+
+
+def test_partial_results_are_detected_in_home_assistant_not_assumed() -> None:
+    assert (PartialSpeechResult is None) == (not hasattr(stt, "PartialSpeechResult"))
+
+
+@pytest.mark.parametrize("offered", [True, False], ids=["2026.11", "2026.10"])
 async def test_partial_transcripts_only_where_home_assistant_offers_them(
-    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: DashScopeEmulator
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    offered: bool,
 ) -> None:
+    partial_type = getattr(stt, "PartialSpeechResult", _Partial) if offered else None
+    monkeypatch.setattr("custom_components.qwen_tts.stt.PartialSpeechResult", partial_type)
     entity = await setup_stt(hass, config_entry, **{CONF_STT_MODEL: REALTIME})
     emulator.transcript = "turn on the light"
-    pcm = render_pcm("turn on the kitchen light please now", RATE)  # over 2 s: 2 partials
+    pcm = render_pcm("turn on the kitchen light please now", RATE)  # the emulator: a word/s
 
     async with asyncio.timeout(BOUND):
         results = [
@@ -255,10 +275,13 @@ async def test_partial_transcripts_only_where_home_assistant_offers_them(
 
     assert results[-1] == stt.SpeechResult("turn on the light", stt.SpeechResultState.SUCCESS)
     partials = results[:-1]
-    if PartialSpeechResult is None:  # Home Assistant before 2026.11
-        assert partials == []
+    if offered:
+        assert all(isinstance(p, partial_type) for p in partials)
+        texts = [p.text for p in partials]
+        assert texts[0] == "turn"  # while the audio was still arriving
+        assert texts[-1] == "turn on the light"
     else:
-        assert [p.text for p in partials][:2] == ["turn", "turn on"]
+        assert partials == []
 
 
 # -- failures ---------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ _LOGGER = logging.getLogger("tests.emulator")
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator", description="A local DashScope (Qwen-TTS) emulator."
+        prog="python -m tests.emulator",
+        description="A local DashScope (Qwen-TTS and Qwen-ASR) emulator.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
@@ -30,6 +31,19 @@ def _arguments() -> argparse.Namespace:
         help="pace audio at N x real time",
     )
     parser.add_argument("--response-delay", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument(
+        "--transcript",
+        default=None,
+        metavar="TEXT",
+        help="what speech recognition hears in any audio with sound",
+    )
+    parser.add_argument(
+        "--recognition-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="from the end of the audio to the transcript",
+    )
     return parser.parse_args()
 
 
@@ -39,6 +53,9 @@ async def _serve(args: argparse.Namespace) -> None:
     emu.chunk_interval = args.chunk_interval
     emu.realtime_factor = args.realtime_factor
     emu.response_delay = args.response_delay
+    emu.recognition_delay = args.recognition_delay
+    if args.transcript is not None:
+        emu.transcript = args.transcript
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
