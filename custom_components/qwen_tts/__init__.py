@@ -49,6 +49,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
         entry.data[CONF_API_KEY],
         endpoint_from_data(entry.data),
         stream_bounds=STREAM_BOUNDS,
+        on_usage=usage.record_usage,
     )
     voices = AccountVoicesCoordinator(hass, entry, client, status)
     entry.runtime_data = QwenTTSRuntimeData(

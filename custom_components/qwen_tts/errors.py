@@ -55,14 +55,29 @@ def translation_key_for(err: DashScopeError) -> str:
     return "unknown_error"
 
 
+def report_failure(hass: HomeAssistant, entry: ConfigEntry, err: DashScopeError) -> None:
+    """Show a failure in the account's status; a refused key starts reauthentication."""
+    if (runtime := getattr(entry, "runtime_data", None)) is not None:
+        runtime.status.report(err)
+    if isinstance(err, AuthError):
+        entry.async_start_reauth(hass)
+
+
+def report_success(entry: ConfigEntry) -> None:
+    """Show in the account's status that the service answered."""
+    if (runtime := getattr(entry, "runtime_data", None)) is not None:
+        runtime.status.report()
+
+
 def to_ha_error(
     err: DashScopeError,
     hass: HomeAssistant | None = None,
     entry: ConfigEntry | None = None,
 ) -> HomeAssistantError:
-    """Translate a DashScope error; a refused key also starts reauthentication."""
-    if isinstance(err, AuthError) and hass is not None and entry is not None:
-        entry.async_start_reauth(hass)
+    """Translate a DashScope error; with the account, also report it (its status, and a
+    refused key starts reauthentication)."""
+    if hass is not None and entry is not None:
+        report_failure(hass, entry, err)
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=translation_key_for(err),

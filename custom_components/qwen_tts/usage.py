@@ -20,6 +20,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .dashscope import Usage
 
 STORAGE_VERSION = 1
 # Counts are written at most this often (and when the account unloads).
@@ -109,6 +110,11 @@ class UsageTracker:
         self.seconds = round(self.seconds + max(seconds, 0.0), 1)
         self._store.async_delay_save(self._data, SAVE_DELAY)
         self._notify()
+
+    @callback
+    def record_usage(self, used: Usage) -> None:
+        """Add what the client reported for one call."""
+        self.record(characters=used.characters, requests=used.requests, voices=used.voices)
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:

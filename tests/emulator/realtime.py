@@ -345,4 +345,5 @@ class RealtimeSession:
                 "usage": {"characters": billed_characters(text)},
             },
         )
+        self._record.billed += billed_characters(text)
         return True

@@ -67,6 +67,8 @@ class RecordedRequest:
     responses: list[str] = field(default_factory=list)
     # The client went away (closed the connection or socket) before the answer was complete.
     client_left: bool = False
+    # ``usage.characters`` reported to the client (summed over a realtime session's responses).
+    billed: int = 0
 
     def audio_sent(self, at: float) -> None:
         """Note one audio chunk sent at loop time ``at``."""

@@ -142,6 +142,7 @@ async def handle_synthesis(emu: DashScopeEmulator, request: web.Request) -> web.
     await generation_delay(emu, pcm_seconds(pcm, job.sample_rate))
     data, extension = _audio_file(job, pcm)
     url = emu.publish(data, extension)
+    record.billed += job.characters
     return web.json_response(
         {
             "output": {
@@ -265,6 +266,7 @@ async def _send_stream(
                 "request_id": rid,
             }
             await response.write(sse_frame(frame_id, final, newline=newline))
+            record.billed += job.characters
             break
         chunk = chunks[index]
         await pacer.wait_turn()

@@ -42,6 +42,8 @@ from .models import (
     Transcript,
     TranscriptionSettings,
     TranscriptUpdate,
+    Usage,
+    UsageCallback,
     VoiceKind,
 )
 from .realtime import RealtimeSession
@@ -93,6 +95,8 @@ __all__ = [
     "TranscriptUpdate",
     "TranscriptionSession",
     "TranscriptionSettings",
+    "Usage",
+    "UsageCallback",
     "VoiceKind",
     "VoiceNotFoundError",
     "WavFormatError",

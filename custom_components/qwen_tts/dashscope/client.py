@@ -24,6 +24,7 @@ from .enrollment import (
 )
 from .errors import (
     AudioLimitError,
+    DashScopeError,
     IncompleteAudioError,
     InvalidRequestError,
     ProtocolError,
@@ -51,6 +52,8 @@ from .models import (
     SynthesisResult,
     Transcript,
     TranscriptionSettings,
+    Usage,
+    UsageCallback,
     VoiceKind,
 )
 from .realtime import RealtimeSession
@@ -131,6 +134,11 @@ async def _sse_frames(
         yield last
 
 
+def _created_count(answer: JsonObject) -> int:
+    """Voices a ``create`` answer bills (``usage.count``; one when not reported)."""
+    return as_int(as_object(answer.get("usage")).get("count")) or 1
+
+
 def _is_mp3(data: bytes) -> bool:
     return data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
 
@@ -150,13 +158,17 @@ class DashScopeClient:
         *,
         request_timeout: float = 60.0,
         stream_bounds: StreamBounds | None = None,
+        on_usage: UsageCallback | None = None,
     ) -> None:
         """Keep the session, key and endpoint; nothing is sent until a method is called.
 
         ``request_timeout`` bounds a whole JSON call or download (and a realtime handshake,
         together with ``stream_bounds.first_audio``); ``stream_bounds`` bounds the waits and
-        the audio of SSE and realtime synthesis (see ``StreamBounds``).
+        the audio of SSE and realtime synthesis (see ``StreamBounds``). ``on_usage`` hears
+        what each call used (see ``Usage``): a synthesis request once the service answered
+        it, the characters it billed, a voice once created.
         """
+        self._on_usage = on_usage
         self._session = session
         self._api_key = api_key
         self.endpoint = endpoint
@@ -164,6 +176,10 @@ class DashScopeClient:
         self.stream_bounds = stream_bounds or StreamBounds()
 
     # -- plumbing -------------------------------------------------------------------------
+
+    def _used(self, requests: int = 0, characters: int = 0, voices: int = 0) -> None:
+        if self._on_usage is not None:
+            self._on_usage(Usage(requests=requests, characters=characters, voices=voices))
 
     def _auth_headers(self) -> dict[str, str]:
         return auth_headers(self._api_key)
@@ -238,15 +254,21 @@ class DashScopeClient:
         without any sample raises ``ProtocolError``.
         """
         response_format = "mp3" if request.response_format == "mp3" else "wav"
-        data = await self._post_json(
-            self.endpoint.synthesis_url,
-            _synthesis_payload(request, response_format),
-            f"synthesis with {request.model}",
-        )
+        try:
+            data = await self._post_json(
+                self.endpoint.synthesis_url,
+                _synthesis_payload(request, response_format),
+                f"synthesis with {request.model}",
+            )
+        except DashScopeError as err:
+            if err.status is not None:  # the service answered it
+                self._used(requests=1)
+            raise
         output = as_object(data.get("output"))
         audio_out = as_object(output.get("audio"))
         request_id = as_str(data.get("request_id"))
         characters = as_int(as_object(data.get("usage")).get("characters"))
+        self._used(requests=1, characters=characters or 0)
         if url := as_str(audio_out.get("url")):
             rate = audio_byte_rate(response_format, request.sample_rate)
             limit = round(self.stream_bounds.max_audio(len(request.text)) * rate) + 4096
@@ -321,6 +343,8 @@ class DashScopeClient:
                     self.endpoint.synthesis_url, json=payload, headers=headers, timeout=timeout
                 )
             )
+        self._used(requests=1)
+        billed = 0
         try:
             with transport_errors(what, self._api_key):
                 if resp.status >= 400:
@@ -335,7 +359,10 @@ class DashScopeClient:
                     )
             async with aclosing(_sse_frames(resp, watch)) as frames:
                 async for frame in frames:
-                    audio, finished, request_id = self._sse_frame(frame, resp.status)
+                    audio, finished, request_id, characters = self._sse_frame(
+                        frame, resp.status
+                    )
+                    billed = characters if characters is not None else billed
                     if stripper is not None and audio:
                         audio = stripper.feed(audio)
                     if audio:
@@ -343,6 +370,8 @@ class DashScopeClient:
                         heard = True
                         yield audio
                     if finished:
+                        # The final frame's usage covers the whole request.
+                        self._used(characters=billed)
                         break
         finally:
             if not finished:
@@ -357,8 +386,11 @@ class DashScopeClient:
                 f"{what}: the stream finished without any audio", request_id=request_id
             )
 
-    def _sse_frame(self, frame: SSEFrame, http_status: int) -> tuple[bytes, bool, str | None]:
-        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame, request id)."""
+    def _sse_frame(
+        self, frame: SSEFrame, http_status: int
+    ) -> tuple[bytes, bool, str | None, int | None]:
+        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame, request id,
+        the ``usage.characters`` it reports)."""
         if not frame.data.strip():
             if frame.is_error:
                 raise map_error_body(
@@ -366,7 +398,7 @@ class DashScopeClient:
                     status=frame.status or http_status,
                     secret=self._api_key,
                 )
-            return b"", False, None
+            return b"", False, None, None
         data = parse_json_object(frame.data, "streaming synthesis")
         if frame.is_error or as_str(data.get("code")):
             status = frame.status if frame.status and frame.status >= 400 else None
@@ -380,7 +412,8 @@ class DashScopeClient:
             raise ProtocolError(
                 f"the stream finished with reason {reason!r}", request_id=request_id
             )
-        return audio, reason == "stop", request_id
+        characters = as_int(as_object(data.get("usage")).get("characters"))
+        return audio, reason == "stop", request_id, characters
 
     @staticmethod
     def _b64(encoded: str, what: str) -> bytes:
@@ -441,6 +474,7 @@ class DashScopeClient:
             settings,
             timeout=self._timeout,
             bounds=self.stream_bounds,
+            on_usage=self._on_usage,
         )
 
     # -- voices -----------------------------------------------------------------------------
@@ -512,6 +546,7 @@ class DashScopeClient:
         if language:
             action_input["language"] = language
         data = await self._customize(ENROLLMENT_MODEL, action_input)
+        self._used(voices=_created_count(data))
         output = as_object(data.get("output"))
         voice = parse_voice(
             {"language": language, **output},
@@ -550,6 +585,7 @@ class DashScopeClient:
             action_input,
             {"sample_rate": sample_rate, "response_format": "wav"},
         )
+        self._used(voices=_created_count(data))
         request_id = as_str(data.get("request_id"))
         output = as_object(data.get("output"))
         preview = as_object(output.pop("preview_audio", None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -15,6 +16,24 @@ class VoiceKind(StrEnum):
 
     CLONED = "cloned"
     DESIGNED = "designed"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What one call used, as the service bills it.
+
+    ``requests``: synthesis requests the service answered (an HTTP or SSE synthesis, or a
+    realtime session); ``characters``: billed characters (``usage.characters`` of the answer,
+    the final SSE frame or each realtime ``response.done``); ``voices``: voices created
+    (enrollment or design ``create``).
+    """
+
+    requests: int = 0
+    characters: int = 0
+    voices: int = 0
+
+
+type UsageCallback = Callable[[Usage], None]
 
 
 @dataclass(frozen=True, slots=True)

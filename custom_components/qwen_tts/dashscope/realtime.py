@@ -27,7 +27,7 @@ from .errors import (
     redact,
 )
 from .http import JsonObject, as_int, as_object, as_str, auth_headers
-from .models import RealtimeSettings
+from .models import RealtimeSettings, Usage, UsageCallback
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -321,13 +321,16 @@ class RealtimeSession(RealtimeConnection):
         *,
         timeout: float,
         bounds: StreamBounds | None = None,
+        on_usage: UsageCallback | None = None,
     ) -> None:
         """Prepare the session; nothing is sent before ``__aenter__``.
 
         ``timeout`` bounds connecting plus the ``session.created``/``session.updated``
         handshake (at most ``bounds.first_audio``); ``bounds`` bounds the audio (see the
-        class).
+        class). ``on_usage`` hears one request once the service set the session up, and the
+        billed characters of each ``response.done``.
         """
+        self._on_usage = on_usage
         bounds = bounds or StreamBounds()
         super().__init__(
             session, url, api_key, settings.model, timeout=min(timeout, bounds.first_audio)
@@ -347,6 +350,13 @@ class RealtimeSession(RealtimeConnection):
         """How many ``response.done`` events arrived so far."""
         self.characters = 0
         """Billed characters summed over the ``response.done`` usages so far."""
+
+    async def __aenter__(self) -> Self:
+        """Connect and configure the session; it counts as one request from then on."""
+        await super().__aenter__()
+        if self._on_usage is not None:
+            self._on_usage(Usage(requests=1))
+        return self
 
     def _session_config(self) -> JsonObject:
         s = self.settings
@@ -430,7 +440,10 @@ class RealtimeSession(RealtimeConnection):
                 elif event_type == "response.done":
                     self.responses += 1
                     usage = as_object(as_object(item.get("response")).get("usage"))
-                    self.characters += as_int(usage.get("characters")) or 0
+                    characters = as_int(usage.get("characters")) or 0
+                    self.characters += characters
+                    if characters and self._on_usage is not None:
+                        self._on_usage(Usage(characters=characters))
         finally:
             self._iterating = False
 
