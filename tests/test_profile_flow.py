@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentryData
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.qwen_tts.const import (
+    CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
     CONF_LANGUAGE,
     CONF_MODEL,
@@ -27,9 +29,11 @@ from custom_components.qwen_tts.const import (
 )
 from custom_components.qwen_tts.dashscope import Region
 from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
+from custom_components.qwen_tts.profile_flow import fallback_error
 from custom_components.qwen_tts.voices import MODELS
 
 from .emulator import DashScopeEmulator
+from .fallback_engine import BackupEngine, add_backup_engine
 from .translations_sync import STRINGS
 
 MOM = "qwen-tts-vc-mom-voice-20260102030405006-ab12"  # cloned, HTTP
@@ -245,6 +249,7 @@ async def test_plain_model_shows_no_instructions(
         CONF_SPEECH_RATE,
         CONF_PITCH_RATE,
         CONF_VOLUME,
+        CONF_FALLBACK_ENGINE,
     ]
     assert prefilled(result, CONF_SPEECH_RATE) == 1.0
     assert prefilled(result, CONF_PITCH_RATE) == 1.0
@@ -264,6 +269,7 @@ async def test_instruct_model_shows_instructions(
         CONF_SPEECH_RATE,
         CONF_PITCH_RATE,
         CONF_VOLUME,
+        CONF_FALLBACK_ENGINE,
     ]
     voices = {o["value"] for o in options(result, CONF_VOICE)}
     assert "Jennifer" not in voices  # not an instruct voice
@@ -275,7 +281,7 @@ async def test_model_without_prosody_shows_no_rates(
 ) -> None:
     result = await voice_step(hass, setup_integration, "qwen-tts-realtime")
 
-    assert fields(result) == [CONF_VOICE, CONF_LANGUAGE]
+    assert fields(result) == [CONF_VOICE, CONF_LANGUAGE, CONF_FALLBACK_ENGINE]
 
 
 async def test_languages_offered_are_the_supported_tags(
@@ -504,3 +510,112 @@ def test_every_model_and_region_has_an_option_label() -> None:
 
     assert set(strings["selector"]["profile_model"]["options"]) == set(MODELS)
     assert set(strings["selector"]["region"]["options"]) == {r.value for r in Region}
+
+
+# -- the fallback engine ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def backup_id(hass: HomeAssistant) -> str:
+    """Another integration's TTS engine."""
+    return await add_backup_engine(hass, BackupEngine())
+
+
+async def test_a_profile_stores_its_fallback_engine(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, backup_id: str
+) -> None:
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    selector = marker_of(result, CONF_FALLBACK_ENGINE)
+    assert result["data_schema"].schema[selector].config["domain"] == ["tts"]
+
+    result = await submit(hass, result, voice="Ethan", fallback_engine=backup_id)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert profiles(setup_integration)["Kitchen"][CONF_FALLBACK_ENGINE] == backup_id
+
+
+async def test_the_accounts_own_profiles_are_not_offered_as_fallback(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    own = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), setup_integration.entry_id)
+        if e.domain == "tts"
+    ]
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+
+    selector = result["data_schema"].schema[marker_of(result, CONF_FALLBACK_ENGINE)]
+    assert own
+    assert selector.config["exclude_entities"] == own
+
+    with pytest.raises(InvalidData):
+        await submit(hass, result, voice="Ethan", fallback_engine=own[0])
+    # Also when asked without the form (the selector is what the frontend shows).
+    assert fallback_error(hass, setup_integration.entry_id, own[0]) == "fallback_same_account"
+
+
+async def _second_account(
+    hass: HomeAssistant, emulator: DashScopeEmulator, fallback: str | None
+) -> MockConfigEntry:
+    data = {CONF_MODEL: "qwen3-tts-flash", CONF_VOICE: "Cherry"}
+    if fallback:
+        data[CONF_FALLBACK_ENGINE] = fallback
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Second account",
+        data={CONF_REGION: "custom", "base_url": emulator.base_url, CONF_API_KEY: "demo-key"},
+        subentries_data=[
+            ConfigSubentryData(data=data, subentry_type=SUBENTRY_TTS, title="Other", unique_id=None)
+        ],
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    return other
+
+
+def _engine_of(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    return next(
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if e.domain == "tts"
+    )
+
+
+@pytest.mark.parametrize("loops_back", [True, False], ids=["cycle", "chain-ends-elsewhere"])
+async def test_a_fallback_chain_that_leads_back_to_the_account_is_refused(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    backup_id: str,
+    loops_back: bool,
+) -> None:
+    own = _engine_of(hass, setup_integration)
+    other = await _second_account(hass, emulator, own if loops_back else backup_id)
+    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+
+    result = await submit(hass, result, voice="Ethan", fallback_engine=_engine_of(hass, other))
+
+    if loops_back:
+        assert result["errors"] == {CONF_FALLBACK_ENGINE: "fallback_cycle"}
+    else:
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure_shows_and_can_clear_the_fallback(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, backup_id: str
+) -> None:
+    (subentry,) = setup_integration.subentries.values()
+    hass.config_entries.async_update_subentry(
+        setup_integration, subentry, data={**subentry.data, CONF_FALLBACK_ENGINE: backup_id}
+    )
+    await hass.async_block_till_done()
+    result = await setup_integration.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+    result = await submit(hass, result, name="Qwen TTS", model="qwen3-tts-flash")
+
+    assert prefilled(result, CONF_FALLBACK_ENGINE) == backup_id
+
+    result = await submit(hass, result, voice="Cherry")
+    await hass.async_block_till_done()
+
+    assert CONF_FALLBACK_ENGINE not in setup_integration.subentries[subentry.subentry_id].data

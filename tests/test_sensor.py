@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import tts
 from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType
 from homeassistant.util import dt as dt_util
@@ -231,3 +238,131 @@ async def test_a_stored_count_of_an_earlier_month_is_not_restored(
     await hass.async_block_till_done()
 
     assert sensor_state(hass, config_entry, "characters_this_month") == "0"
+
+
+@pytest.fixture(autouse=True)
+def tts_cache_dir(tmp_path: Path) -> Iterator[None]:
+    """Home Assistant's TTS file cache in this test's own directory."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        yield
+
+
+async def _speak(hass: HomeAssistant, engine: str, message: str, **options: Any) -> bytes:
+    stream = tts.async_create_stream(hass, engine, "en-US", options)
+    stream.async_set_message(message)
+    audio = b"".join([chunk async for chunk in stream.async_stream_result()])
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return audio
+
+
+def _tts_engine(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return next(e.entity_id for e in entities if e.domain == "tts")
+
+
+@pytest.mark.parametrize(
+    ("message", "options"),
+    [
+        pytest.param("Hello there, the washing machine is done.", {}, id="mp3-one-request"),
+        pytest.param("洗衣机洗好了。请把衣服晾起来。", {"preferred_format": "wav"}, id="cjk-wav"),
+        pytest.param(
+            " ".join(f"Sentence number {n} of a long announcement." for n in range(40)),
+            {},
+            id="long-several-requests",
+        ),
+    ],
+)
+async def test_speaking_adds_exactly_what_the_service_billed_and_cached_audio_adds_nothing(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    message: str,
+    options: dict[str, Any],
+) -> None:
+    engine = _tts_engine(hass, setup_integration)
+
+    await _speak(hass, engine, message, **options)
+
+    requests = emulator.requests_of("synthesis_stream")
+    billed = sum(r.billed for r in requests)
+    assert billed > 0
+    assert sensor_state(hass, setup_integration, "characters_this_month") == str(billed)
+    assert sensor_state(hass, setup_integration, "requests_this_month") == str(len(requests))
+
+    await _speak(hass, engine, message, **options)  # Home Assistant's cache answers
+
+    assert len(emulator.requests_of("synthesis_stream")) == len(requests)
+    assert sensor_state(hass, setup_integration, "characters_this_month") == str(billed)
+
+
+async def test_assist_replies_over_realtime_are_counted_too(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    async def reply() -> AsyncGenerator[str]:
+        for piece in ("The kitchen ", "lights are ", "now off."):
+            await asyncio.sleep(0)
+            yield piece
+
+    stream = tts.async_create_stream(hass, _tts_engine(hass, setup_integration), "en-US", {})
+    stream.async_set_message_stream(reply())
+    assert b"".join([chunk async for chunk in stream.async_stream_result()])
+    await hass.async_block_till_done()
+
+    (session,) = emulator.requests_of("realtime")
+    assert session.billed > 0
+    assert sensor_state(hass, setup_integration, "characters_this_month") == str(session.billed)
+    assert sensor_state(hass, setup_integration, "requests_this_month") == "1"
+
+
+async def test_usage_of_speech_survives_a_restart(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    await _speak(hass, _tts_engine(hass, setup_integration), "Good night, everyone.")
+    billed = str(sum(r.billed for r in emulator.requests_of("synthesis_stream")))
+
+    assert await hass.config_entries.async_reload(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert sensor_state(hass, setup_integration, "characters_this_month") == billed
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (503, "ServiceUnavailable", "server_error"),
+        (401, "InvalidApiKey", "auth_failed"),
+        (429, "Throttling", "rate_limited"),
+        (400, "Arrearage", "arrears"),
+    ],
+)
+async def test_status_follows_speech_and_returns_to_ok(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    *,
+    status: int,
+    code: str,
+    expected: str,
+) -> None:
+    engine = _tts_engine(hass, setup_integration)
+    emulator.fail_next(status, code, count=10)
+
+    with pytest.raises(HomeAssistantError):
+        await _speak(hass, engine, "The front door is open.")
+
+    assert sensor_state(hass, setup_integration, "service_status") == expected
+    emulator.reset_faults()
+    await _speak(hass, engine, "The front door is closed.")
+    assert len(emulator.requests_of("synthesis_stream")) == 2
+    assert sensor_state(hass, setup_integration, "service_status") == "ok"
+
+
+async def test_a_moderation_refusal_leaves_the_status_ok(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+) -> None:
+    emulator.fail_next(400, "DataInspectionFailed", count=10)
+
+    with pytest.raises(HomeAssistantError):
+        await _speak(hass, _tts_engine(hass, setup_integration), "Something rude.")
+
+    assert sensor_state(hass, setup_integration, "service_status") == "ok"

@@ -20,6 +20,8 @@ CONF_OPTIMIZE_INSTRUCTIONS: Final = "optimize_instructions"
 CONF_SPEECH_RATE: Final = "speech_rate"
 CONF_PITCH_RATE: Final = "pitch_rate"
 CONF_VOLUME: Final = "volume"
+# Another tts entity that speaks when DashScope cannot.
+CONF_FALLBACK_ENGINE: Final = "fallback_engine"
 
 # tts.speak options (besides voice/model/instructions/... above).
 ATTR_LANGUAGE_TYPE: Final = "language_type"

@@ -12,8 +12,12 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
     LanguageSelector,
     LanguageSelectorConfig,
     NumberSelector,
@@ -29,6 +33,7 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .const import (
+    CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
     CONF_LANGUAGE,
     CONF_MODEL,
@@ -43,6 +48,8 @@ from .const import (
     DEFAULT_SPEECH_RATE,
     DEFAULT_VOICE,
     DEFAULT_VOLUME,
+    DOMAIN,
+    SUBENTRY_TTS,
 )
 from .dashscope import AccountVoice
 from .voices import (
@@ -107,7 +114,43 @@ def profile_data(model: str, user_input: Mapping[str, Any]) -> dict[str, Any]:
         data[CONF_SPEECH_RATE] = float(user_input[CONF_SPEECH_RATE])
         data[CONF_PITCH_RATE] = float(user_input[CONF_PITCH_RATE])
         data[CONF_VOLUME] = round(user_input[CONF_VOLUME])
+    if fallback := user_input.get(CONF_FALLBACK_ENGINE):
+        data[CONF_FALLBACK_ENGINE] = fallback
     return data
+
+
+def fallback_error(hass: HomeAssistant, entry_id: str, engine: str) -> str | None:
+    """Why ``engine`` cannot be the fallback of a profile of account ``entry_id``, or None.
+
+    A profile of the same account fails together with it (``fallback_same_account``); a
+    profile of another account whose fallback chain leads back to this account would speak
+    in circles (``fallback_cycle``).
+    """
+    registry = er.async_get(hass)
+    seen: set[str] = set()
+    current: str | None = engine
+    while current and current not in seen:
+        seen.add(current)
+        entity = registry.async_get(current)
+        if entity is None or entity.platform != DOMAIN or entity.config_entry_id is None:
+            return None  # another integration's engine ends the chain
+        if entity.config_entry_id == entry_id:
+            return "fallback_same_account" if current == engine else "fallback_cycle"
+        other = hass.config_entries.async_get_entry(entity.config_entry_id)
+        subentry = other.subentries.get(entity.unique_id) if other is not None else None
+        if subentry is None or subentry.subentry_type != SUBENTRY_TTS:
+            return None
+        current = subentry.data.get(CONF_FALLBACK_ENGINE)
+    return "fallback_cycle" if current else None
+
+
+def account_engines(hass: HomeAssistant, entry_id: str) -> list[str]:
+    """The tts entities of account ``entry_id`` (never a fallback of its own profiles)."""
+    return [
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+        if entity.domain == "tts"
+    ]
 
 
 class ProfileSubentryFlow(ConfigSubentryFlow):
@@ -171,13 +214,19 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
             return self.async_abort(reason="entry_not_loaded")
         assert self._profile is not None
         model = self._profile[CONF_MODEL]
+        errors: dict[str, str] = {}
         if user_input is not None:
             data = profile_data(model, user_input)
-            if self.source == SOURCE_USER:
+            fallback = data.get(CONF_FALLBACK_ENGINE)
+            if fallback and (error := fallback_error(self.hass, entry.entry_id, fallback)):
+                errors[CONF_FALLBACK_ENGINE] = error
+                self._profile = {**self._profile, **user_input}
+            elif self.source == SOURCE_USER:
                 return self.async_create_entry(title=self._name, data=data)
-            return self.async_update_and_abort(
-                entry, self._get_reconfigure_subentry(), title=self._name, data=data
-            )
+            else:
+                return self.async_update_and_abort(
+                    entry, self._get_reconfigure_subentry(), title=self._name, data=data
+                )
 
         info = MODELS[model]
         options = voice_options(
@@ -212,11 +261,18 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
                 (CONF_VOLUME, DEFAULT_VOLUME, _VOLUME_SELECTOR),
             ):
                 fields[probatio.Required(key, default=self._profile.get(key, default))] = selector
+        fields[probatio.Optional(CONF_FALLBACK_ENGINE)] = EntitySelector(
+            EntitySelectorConfig(
+                domain="tts", exclude_entities=account_engines(self.hass, entry.entry_id)
+            )
+        )
+        suggested = (CONF_LANGUAGE, CONF_INSTRUCTIONS, CONF_FALLBACK_ENGINE)
         return self.async_show_form(
             step_id="voice",
             data_schema=self.add_suggested_values_to_schema(
                 probatio.Schema(fields),
-                {k: v for k, v in self._profile.items() if k in (CONF_LANGUAGE, CONF_INSTRUCTIONS)},
+                {k: v for k, v in self._profile.items() if k in suggested},
             ),
             description_placeholders={"model": model},
+            errors=errors,
         )

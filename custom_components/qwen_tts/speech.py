@@ -78,6 +78,19 @@ class OutputFormat:
     sample_rate: int
     plain: bool = False
 
+    @property
+    def preferred_options(self) -> dict[str, Any]:
+        """The ``preferred_*`` options asking another engine for exactly this audio: MP3,
+        or s16le mono PCM at ``sample_rate`` in a WAV."""
+        if self.extension == "mp3":
+            return {ATTR_PREFERRED_FORMAT: "mp3"}
+        return {
+            ATTR_PREFERRED_FORMAT: "wav",
+            ATTR_PREFERRED_SAMPLE_RATE: self.sample_rate,
+            ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
+            ATTR_PREFERRED_SAMPLE_BYTES: 2,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class SpeechPlan:
@@ -138,41 +151,47 @@ class SpeechPlan:
         )
 
     def output_format(self, options: Mapping[str, Any]) -> OutputFormat:
-        """Pick the service output for Home Assistant's ``preferred_*`` options.
+        """Pick the service output for Home Assistant's ``preferred_*`` options (see
+        ``output_format``)."""
+        return output_format(options, output_formats=self.output_formats)
 
-        Home Assistant converts what an entity returns when its extension is not the
-        preferred format (``mp3`` by default). 2026.10 also converts whenever a sample
-        rate, channel count or sample width is asked for; 2026.11 no longer does for the
-        ones the entity claims (``supported_options``), so audio in the preferred format
-        must have exactly the shape asked for:
 
-        - no shape asked: the service's MP3 untouched, or 24 kHz PCM in a WAV;
-        - a shape the service renders (mono, 16-bit, 8/16/24/48 kHz): lossless PCM at that
-          rate in a WAV, which ffmpeg at most encodes once into another preferred format;
-        - any other shape: 24 kHz PCM in a WAV for Home Assistant to convert, or, when a
-          WAV is what it wants, the service's MP3, so that it converts that.
+def output_format(options: Mapping[str, Any], *, output_formats: bool) -> OutputFormat:
+    """Pick the service output for Home Assistant's ``preferred_*`` options.
 
-        A model without output formats (the ``qwen-tts`` family) only gives 24 kHz PCM;
-        a profile on one does not claim the shape options, so Home Assistant converts.
-        """
-        wanted = str(options.get(ATTR_PREFERRED_FORMAT) or HA_DEFAULT_FORMAT).lower()
-        shaped = any(options.get(option) is not None for option in SHAPE_OPTIONS)
-        if not shaped:
-            if wanted == "mp3" and self.output_formats:
-                return OutputFormat("mp3", "mp3", DEFAULT_SAMPLE_RATE, plain=True)
-            return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE, plain=wanted == "wav")
-        if not self.output_formats:
-            return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE)
-        rate = _as_int(options.get(ATTR_PREFERRED_SAMPLE_RATE))
-        sample_rate = rate if rate in SERVICE_SAMPLE_RATES else DEFAULT_SAMPLE_RATE
-        renders = (
-            rate in (None, sample_rate)
-            and _as_int(options.get(ATTR_PREFERRED_SAMPLE_CHANNELS)) in (None, 1)
-            and _as_int(options.get(ATTR_PREFERRED_SAMPLE_BYTES)) in (None, 2)
-        )
-        if renders or wanted != "wav":
-            return OutputFormat("wav", "pcm", sample_rate)
-        return OutputFormat("mp3", "mp3", sample_rate)
+    Home Assistant converts what an entity returns when its extension is not the
+    preferred format (``mp3`` by default). 2026.10 also converts whenever a sample
+    rate, channel count or sample width is asked for; 2026.11 no longer does for the
+    ones the entity claims (``supported_options``), so audio in the preferred format
+    must have exactly the shape asked for:
+
+    - no shape asked: the service's MP3 untouched, or 24 kHz PCM in a WAV;
+    - a shape the service renders (mono, 16-bit, 8/16/24/48 kHz): lossless PCM at that
+      rate in a WAV, which ffmpeg at most encodes once into another preferred format;
+    - any other shape: 24 kHz PCM in a WAV for Home Assistant to convert, or, when a
+      WAV is what it wants, the service's MP3, so that it converts that.
+
+    A model without output formats (the ``qwen-tts`` family) only gives 24 kHz PCM;
+    a profile on one does not claim the shape options, so Home Assistant converts.
+    """
+    wanted = str(options.get(ATTR_PREFERRED_FORMAT) or HA_DEFAULT_FORMAT).lower()
+    shaped = any(options.get(option) is not None for option in SHAPE_OPTIONS)
+    if not shaped:
+        if wanted == "mp3" and output_formats:
+            return OutputFormat("mp3", "mp3", DEFAULT_SAMPLE_RATE, plain=True)
+        return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE, plain=wanted == "wav")
+    if not output_formats:
+        return OutputFormat("wav", "pcm", DEFAULT_SAMPLE_RATE)
+    rate = _as_int(options.get(ATTR_PREFERRED_SAMPLE_RATE))
+    sample_rate = rate if rate in SERVICE_SAMPLE_RATES else DEFAULT_SAMPLE_RATE
+    renders = (
+        rate in (None, sample_rate)
+        and _as_int(options.get(ATTR_PREFERRED_SAMPLE_CHANNELS)) in (None, 1)
+        and _as_int(options.get(ATTR_PREFERRED_SAMPLE_BYTES)) in (None, 2)
+    )
+    if renders or wanted != "wav":
+        return OutputFormat("wav", "pcm", sample_rate)
+    return OutputFormat("mp3", "mp3", sample_rate)
 
 
 def resolve_plan(

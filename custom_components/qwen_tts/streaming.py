@@ -40,14 +40,12 @@ which carries the streaming header as Home Assistant's own converted WAV streams
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
 import dataclasses
-from typing import Any
+from typing import Any, Protocol
 
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
 
 from .const import DOMAIN
 from .dashscope import (
@@ -59,52 +57,72 @@ from .dashscope import (
     wav_header,
 )
 from .errors import refusal, to_ha_error
+from .fallback import Fallback, TextTape
+from .health import is_service_failure
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
 from .speakable import speakable
 from .speech import OutputFormat, SpeechPlan
 from .voices import model_info
 
+type Reporter = Callable[[DashScopeError | None], None]
 
-def stream_tts_audio(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    client: DashScopeClient,
-    plan: SpeechPlan,
-    request: TTSAudioRequest,
-) -> TTSAudioResponse:
+
+class Speech(Protocol):
+    """A call's speech: its output format and its audio (``SpeechStream``, ``FallbackOnly``)."""
+
+    output: OutputFormat
+
+    def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
+        """The audio of the text ``message_gen`` produces, as it comes."""
+
+    async def file(self, message: str) -> bytes:
+        """The whole audio of ``message``."""
+
+
+def stream_tts_audio(stream: Speech, request: TTSAudioRequest) -> TTSAudioResponse:
     """The entity's ``async_stream_tts_audio``: audio of ``request.message_gen`` as it comes.
 
-    DashScope failures become translated ``HomeAssistantError``s (a refused key also starts
-    reauthentication).
+    DashScope failures become translated ``HomeAssistantError``s.
     """
-    stream = SpeechStream(client, plan, request.options)
-    return TTSAudioResponse(
-        stream.output.extension, _translated(stream.audio(request.message_gen), hass, entry)
-    )
+    return TTSAudioResponse(stream.output.extension, _translated(stream.audio(request.message_gen)))
 
 
-async def _translated(
-    audio: AsyncGenerator[bytes], hass: HomeAssistant, entry: ConfigEntry
-) -> AsyncGenerator[bytes]:
+async def _translated(audio: AsyncGenerator[bytes]) -> AsyncGenerator[bytes]:
     async with aclosing(audio):
         try:
             async for chunk in audio:
                 yield chunk
         except DashScopeError as err:
-            raise to_ha_error(err, hass, entry) from err
+            raise to_ha_error(err) from err
 
 
 class SpeechStream:
-    """One synthesis for a plan and Home Assistant's options (``preferred_*``)."""
+    """One synthesis for a plan and Home Assistant's options (``preferred_*``).
+
+    ``report`` hears the outcome: ``None`` once the service's audio flows, or the failure.
+    ``fallback`` (with the call's ``language``) speaks the text when the service fails
+    before any audio went out (see ``fallback.py``).
+    """
 
     def __init__(
-        self, client: DashScopeClient, plan: SpeechPlan, options: Mapping[str, Any]
+        self,
+        client: DashScopeClient,
+        plan: SpeechPlan,
+        options: Mapping[str, Any],
+        *,
+        report: Reporter | None = None,
+        fallback: Fallback | None = None,
+        language: str = "",
     ) -> None:
         """Choose the output and the transports; nothing is sent before ``audio()``."""
         self._client = client
         self._plan = plan
+        self._options = options
         self.output: OutputFormat = plan.output_format(options)
         self._live = _live_plan(plan)
+        self._report = report
+        self._fallback = fallback
+        self._language = language
 
     def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
@@ -126,26 +144,66 @@ class SpeechStream:
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
-        text = _TextSource(speakable(message_gen))
+        """The service's audio; the fallback's when the service fails before any audio."""
+        fallback = self._fallback
+        tape = TextTape(message_gen) if fallback is not None else None
+        text = _TextSource(speakable(tape.play() if tape is not None else message_gen))
         sent = False
+        failure: DashScopeError | None = None
         try:
-            if not await text.start():
-                raise refusal("empty_message")
-            wav = self.output.extension == "wav"
-            async with aclosing(self._source(text)) as source:
-                if wav and finished_file and text.complete:
-                    # Held back for one WAV with its real sizes (see the module's docstring).
-                    if pcm := b"".join([chunk async for chunk in source]):
-                        sent = True
-                        yield pcm_to_wav(pcm, self.output.sample_rate)
-                else:
-                    header = wav_header(self.output.sample_rate) if wav else b""
-                    async for chunk in source:
-                        sent = True
-                        yield header + chunk
-                        header = b""
+            try:
+                async with aclosing(self._service_audio(text, finished_file)) as audio:
+                    async for chunk in audio:
+                        if not sent:
+                            sent = True
+                            self._outcome(None)
+                        yield chunk
+            except DashScopeError as err:
+                self._outcome(err)
+                if sent or fallback is None or tape is None or not is_service_failure(err):
+                    raise
+                failure = err
+            if failure is not None and fallback is not None and tape is not None:
+                text.close()
+                spoken = fallback.audio(
+                    failure,
+                    tape,
+                    self._language,
+                    self.output,
+                    self._options,
+                    finished_file=finished_file,
+                )
+                async with aclosing(spoken) as audio:
+                    async for chunk in audio:
+                        yield chunk
         finally:
             text.close()
+            if tape is not None:
+                await tape.close()
+
+    def _outcome(self, err: DashScopeError | None) -> None:
+        if self._report is not None:
+            self._report(err)
+        if err is None and self._fallback is not None:
+            self._fallback.recovered()
+
+    async def _service_audio(self, text: _TextSource, finished_file: bool) -> AsyncGenerator[bytes]:
+        if not await text.start():
+            raise refusal("empty_message")
+        sent = False
+        wav = self.output.extension == "wav"
+        async with aclosing(self._source(text)) as source:
+            if wav and finished_file and text.complete:
+                # Held back for one WAV with its real sizes (see the module's docstring).
+                if pcm := b"".join([chunk async for chunk in source]):
+                    sent = True
+                    yield pcm_to_wav(pcm, self.output.sample_rate)
+            else:
+                header = wav_header(self.output.sample_rate) if wav else b""
+                async for chunk in source:
+                    sent = True
+                    yield header + chunk
+                    header = b""
         if not sent:
             raise IncompleteAudioError("the service sent no audio for the text")
 
@@ -225,6 +283,57 @@ class SpeechStream:
                     raise failure
             finally:
                 await cancel_and_wait(writer, reader)
+
+
+class FallbackOnly:
+    """Speech by the fallback engine alone: the profile's own plan could not be made
+    because the service failed (its voices could not be loaded)."""
+
+    def __init__(
+        self,
+        fallback: Fallback,
+        failure: DashScopeError,
+        output: OutputFormat,
+        options: Mapping[str, Any],
+        language: str,
+    ) -> None:
+        """Nothing is spoken before ``audio()``."""
+        self._fallback = fallback
+        self._failure = failure
+        self.output = output
+        self._options = options
+        self._language = language
+
+    def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
+        """The fallback's audio of the text, in the call's format."""
+        return self._speak(message_gen, finished_file=self.output.plain)
+
+    async def file(self, message: str) -> bytes:
+        """The fallback's whole audio of ``message``."""
+        async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
+            return b"".join([chunk async for chunk in audio])
+
+    async def _speak(
+        self, message_gen: AsyncIterator[str], *, finished_file: bool
+    ) -> AsyncGenerator[bytes]:
+        tape = TextTape(message_gen)
+        try:
+            await tape.start()
+            if tape.complete and not tape.text.strip():
+                raise refusal("empty_message")
+            spoken = self._fallback.audio(
+                self._failure,
+                tape,
+                self._language,
+                self.output,
+                self._options,
+                finished_file=finished_file,
+            )
+            async with aclosing(spoken) as audio:
+                async for chunk in audio:
+                    yield chunk
+        finally:
+            await tape.close()
 
 
 async def _once(message: str) -> AsyncGenerator[str]:

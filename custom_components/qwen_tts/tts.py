@@ -20,6 +20,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     ATTR_LANGUAGE_TYPE,
+    CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
     CONF_LANGUAGE,
     CONF_MODEL,
@@ -36,10 +37,11 @@ from .const import (
 )
 from .dashscope import DashScopeError
 from .entity import MANUFACTURER
-from .errors import refusal, to_ha_error
+from .errors import refusal, report_failure, report_success, to_ha_error
+from .fallback import Fallback
 from .runtime import QwenTTSConfigEntry
-from .speech import SHAPE_OPTIONS, SpeechPlan, resolve_plan
-from .streaming import SpeechStream, stream_tts_audio
+from .speech import SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
+from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
 from .voices import (
     SUPPORTED_LANGUAGES,
     account_voice_label,
@@ -97,6 +99,7 @@ class QwenTTSEntity(TextToSpeechEntity):
     _attr_has_entity_name = False
     _attr_translation_key = "speech"  # icon
     _attr_supported_languages = SUPPORTED_LANGUAGES
+    _fallback: Fallback | None = None
 
     def __init__(
         self, hass: HomeAssistant, entry: QwenTTSConfigEntry, subentry: ConfigSubentry
@@ -142,41 +145,74 @@ class QwenTTSEntity(TextToSpeechEntity):
         voices.sort(key=lambda v: v.voice_id != default_id)
         return voices
 
+    async def async_added_to_hass(self) -> None:
+        """Prepare the profile's fallback engine, if it has one."""
+        await super().async_added_to_hass()
+        if engine := self._profile.get(CONF_FALLBACK_ENGINE):
+            self._fallback = Fallback(self.hass, self.entity_id, str(engine))
+
     async def async_get_tts_audio(
         self, message: str, language: str, options: dict[str, Any]
     ) -> TtsAudioType:
-        """Speak ``message`` as one file: WAV with its real sizes, or MP3 from the service.
+        """Speak ``message`` as one file: WAV with its real sizes, or MP3 from the service
+        (or from the fallback engine when the service cannot).
 
         Home Assistant itself streams every message through ``async_stream_tts_audio``;
         this runs the same pipeline and returns the whole audio.
         """
         if not message.strip():
             raise refusal("empty_message")
-        plan = await self._async_plan(options, language)
-        stream = SpeechStream(self._entry.runtime_data.client, plan, options)
-        LOGGER.debug(
-            "Speaking %d characters with %s/%s (%s)",
-            len(message),
-            plan.model,
-            plan.voice,
-            stream.output,
-        )
         try:
+            stream = await self._async_speech(options, language)
+            LOGGER.debug("Speaking %d characters (%s)", len(message), stream.output)
             audio = await stream.file(message)
         except DashScopeError as err:
-            raise to_ha_error(err, self.hass, self._entry) from err
+            raise to_ha_error(err) from err
         return stream.output.extension, audio
 
     async def async_stream_tts_audio(self, request: TTSAudioRequest) -> TTSAudioResponse:
         """Speak text as it arrives: Assist's streamed reply, or a ``tts.speak`` message
         (Home Assistant passes it as a one-item stream); the audio streams out as it comes."""
-        plan = await self._async_plan(request.options, request.language)
-        client = self._entry.runtime_data.client
-        return stream_tts_audio(self.hass, self._entry, client, plan, request)
+        try:
+            stream = await self._async_speech(request.options, request.language)
+        except DashScopeError as err:
+            raise to_ha_error(err) from err
+        return stream_tts_audio(stream, request)
+
+    async def _async_speech(self, options: Mapping[str, Any], language: str) -> Speech:
+        """The call's speech: the profile's plan, or only the fallback when the plan needs
+        the account's voices and the service could not be asked for them."""
+        try:
+            plan = await self._async_plan(options, language)
+        except DashScopeError as err:
+            self._report(err)
+            if self._fallback is None:
+                raise
+            model = str(self._profile.get(CONF_MODEL, DEFAULT_MODEL))
+            output = output_format(options, output_formats=model_info(model).output_formats)
+            return FallbackOnly(self._fallback, err, output, options, language)
+        return SpeechStream(
+            self._entry.runtime_data.client,
+            plan,
+            options,
+            report=self._report,
+            fallback=self._fallback,
+            language=language,
+        )
+
+    @callback
+    def _report(self, err: DashScopeError | None) -> None:
+        """Show a synthesis' outcome in the account's status (a refused key starts
+        reauthentication)."""
+        if err is None:
+            report_success(self._entry)
+        else:
+            report_failure(self.hass, self._entry, err)
 
     async def _async_plan(self, options: Mapping[str, Any], language: str) -> SpeechPlan:
         """Resolve the call; a voice unknown here may have been made since the last refresh
-        of the account's voices: look once more before refusing it."""
+        of the account's voices: look once more before refusing it. When the voices cannot
+        be loaded at all, the service's failure is raised (``DashScopeError``)."""
         voices = self._entry.runtime_data.voices
         try:
             return resolve_plan(self._profile, options, language, voices)
@@ -184,4 +220,9 @@ class QwenTTSEntity(TextToSpeechEntity):
             if err.translation_key != "unknown_voice":
                 raise
         await voices.async_refresh()
-        return resolve_plan(self._profile, options, language, voices)
+        try:
+            return resolve_plan(self._profile, options, language, voices)
+        except ServiceValidationError as err:
+            if err.translation_key == "unknown_voice" and voices.last_error is not None:
+                raise voices.last_error from err
+            raise

@@ -94,6 +94,12 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
         self._runner = runner
         self.port = int(runner.addresses[0][1])
 
+    @property
+    def running(self) -> bool:
+        """Whether the emulator is listening (``stop`` then ``start`` listens again on the
+        same port)."""
+        return self._runner is not None
+
     async def stop(self) -> None:
         """Close open WebSockets and the server; wait for every handler to finish."""
         runner, self._runner = self._runner, None
