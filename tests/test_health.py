@@ -11,12 +11,14 @@ from custom_components.qwen_tts.dashscope import (
     DashScopeConnectionError,
     DashScopeError,
     DashScopeTimeoutError,
+    IncompleteAudioError,
     InvalidRequestError,
     ModelNotFoundError,
     ProtocolError,
     RateLimitError,
     SampleError,
     ServiceError,
+    StalledStreamError,
     VoiceNotFoundError,
 )
 from custom_components.qwen_tts.health import (
@@ -32,6 +34,8 @@ from custom_components.qwen_tts.health import (
     [
         (DashScopeConnectionError("refused"), ServiceStatus.UNREACHABLE),
         (DashScopeTimeoutError("no answer in time"), ServiceStatus.UNREACHABLE),
+        (StalledStreamError("no audio for too long"), ServiceStatus.UNREACHABLE),
+        (IncompleteAudioError("ended before the final frame"), ServiceStatus.SERVER_ERROR),
         (ServiceError("busy", code="ServiceUnavailable", status=503), ServiceStatus.SERVER_ERROR),
         (ProtocolError("stream ended early"), ServiceStatus.SERVER_ERROR),
         (RateLimitError("slow down", code="Throttling", status=429), ServiceStatus.RATE_LIMITED),

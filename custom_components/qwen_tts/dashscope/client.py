@@ -359,9 +359,7 @@ class DashScopeClient:
                     )
             async with aclosing(_sse_frames(resp, watch)) as frames:
                 async for frame in frames:
-                    audio, finished, request_id, characters = self._sse_frame(
-                        frame, resp.status
-                    )
+                    audio, finished, request_id, characters = self._sse_frame(frame, resp.status)
                     billed = characters if characters is not None else billed
                     if stripper is not None and audio:
                         audio = stripper.feed(audio)
