@@ -366,3 +366,29 @@ async def test_a_moderation_refusal_leaves_the_status_ok(
         await _speak(hass, _tts_engine(hass, setup_integration), "Something rude.")
 
     assert sensor_state(hass, setup_integration, "service_status") == "ok"
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [(503, "ServiceUnavailable", "server_error"), (400, "Arrearage", "arrears")],
+)
+async def test_status_follows_voice_actions(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    *,
+    status: int,
+    code: str,
+    expected: str,
+) -> None:
+    emulator.fail_next(status, code)
+    call = {"config_entry_id": setup_integration.entry_id}
+
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN, "list_voices", call, blocking=True, return_response=True
+        )
+    assert sensor_state(hass, setup_integration, "service_status") == expected
+
+    await hass.services.async_call(DOMAIN, "list_voices", call, blocking=True, return_response=True)
+    assert sensor_state(hass, setup_integration, "service_status") == "ok"

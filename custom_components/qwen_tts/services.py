@@ -20,7 +20,7 @@ import probatio
 
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .dashscope import AccountVoice, DashScopeError
-from .errors import refusal, to_ha_error
+from .errors import refusal, report_success, to_ha_error
 from .public_url import url_problem
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
@@ -245,6 +245,7 @@ async def _async_list_voices(call: ServiceCall) -> ServiceResponse:
         voices = await entry.runtime_data.client.list_voices()
     except DashScopeError as err:
         raise to_ha_error(err, call.hass, entry) from err
+    report_success(entry)
     entry.runtime_data.voices.async_set_updated_data({v.voice: v for v in voices})
     return {
         "voices": [
