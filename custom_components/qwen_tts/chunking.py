@@ -36,6 +36,9 @@ _IDEOGRAPH = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_IDEOGRAPH}][^\s\w]*|(?:(?![{_IDEOGRAPH}])\S)+|\s+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
+# How much text the detector is given at once.
+_SLICE = 256
+
 type Cost = Callable[[str], int]
 
 
@@ -131,7 +134,17 @@ class SentenceSplitter:
         """Add text; return the sentences it completed (a sentence is complete once the next
         one has visibly started). Text without a boundary is cut between words once it
         exceeds the limit."""
-        done = self._complete(self._detector.add_chunk(delta.replace(_ASTERISK, _STAND_IN)))
+        text = delta.replace(_ASTERISK, _STAND_IN)
+        # The detector rescans its whole buffer for each sentence it finds: a long message
+        # goes in slices, so the work stays linear in its length.
+        return [
+            sentence
+            for start in range(0, len(text), _SLICE)
+            for sentence in self._feed(text[start : start + _SLICE])
+        ]
+
+    def _feed(self, text: str) -> list[str]:
+        done = self._complete(self._detector.add_chunk(text))
         detector = self._detector
         open_text = _join(self._held, detector.current_sentence + detector.remaining_text)
         if self._cost(open_text) > self._limit:
