@@ -105,5 +105,22 @@ def test_streamed_text_is_returned_as_soon_as_it_is_settled() -> None:
     assert speakable.flush() == "Done"
 
 
+@pytest.mark.parametrize(
+    ("delta", "settled"),
+    [
+        ("The lights are off.", "The lights are off."),
+        ("Is it 3.5?", "Is it 3.5?"),
+        ("Done!", "Done!"),
+        ("Visit www.example.", "Visit"),
+        ("See https://x.org/a.", "See"),
+        ("It is *done.", "It is"),
+    ],
+)
+def test_a_sentence_end_is_returned_at_once(delta: str, settled: str) -> None:
+    """A plain word ending a sentence does not wait for the next delta (the service may
+    start speaking); a URL or markup that may still grow does."""
+    assert SpeakableText().feed(delta) == settled
+
+
 def test_an_unclosed_construct_is_text_once_its_line_ends() -> None:
     assert speak("Choose [A or B\nand `this", 2) == "Choose [A or B\nand this"

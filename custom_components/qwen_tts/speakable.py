@@ -68,6 +68,8 @@ _INLINE = re.compile(
     |(?P<delimiter>\*+|_+|~~+)""".replace("CJK", _CJK_CHARS),
     re.VERBOSE,
 )
+# A word that ends a sentence and cannot be the start of markup or a URL.
+_SENTENCE_WORD = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*[.!?]+")
 # Where an inline construct opens: held back until it closes (or its line ends).
 _OPENER = re.compile(r"`+|!?\[|<(?=[A-Za-z/])")
 
@@ -228,11 +230,15 @@ class SpeakableText:
 
 def _settled(raw: str) -> int:
     """How much of a line still arriving is settled: up to its last space or CJK character
-    (a word or URL after it may still grow)."""
-    for index in range(len(raw) - 1, -1, -1):
-        if raw[index].isspace() or _CJK_BREAK.match(raw[index]):
-            return index + 1
-    return 0
+    (a word or URL after it may still grow), or all of it when it ends with a plain word
+    that ends a sentence (the service may start speaking it at once)."""
+    index = len(raw) - 1
+    while index >= 0 and not (raw[index].isspace() or _CJK_BREAK.match(raw[index])):
+        index -= 1
+    tail = raw[index + 1 :]
+    if _SENTENCE_WORD.fullmatch(tail) and not tail.lower().startswith("www."):
+        return len(raw)
+    return index + 1
 
 
 def _open_at(raw: str, count: int) -> int:
