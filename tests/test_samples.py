@@ -10,12 +10,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 import pytest
 
+from custom_components.qwen_tts.sample_sources import read_file
 from custom_components.qwen_tts.samples import (
     AudioContainer,
     async_prepare_sample,
     check_upload_size,
     detect_container,
-    read_file,
 )
 
 from . import sample_audio

@@ -22,13 +22,9 @@ import shutil
 import sys
 import tempfile
 
-import aiohttp
-from homeassistant.components import media_source
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
-from homeassistant.components.media_player.browse_media import async_process_play_media_url
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .const import DOMAIN, LOGGER
 from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
@@ -41,11 +37,8 @@ MIN_SAMPLE_RATE = 24000  # Hz
 # 24 kHz (a long 88.2 or 96 kHz recording would not fit the upload limit).
 MAX_KEPT_SAMPLE_RATE = 48000  # Hz
 MAX_UPLOAD_SIZE = 10_000_000  # bytes, once base64 encoded
-# Bigger files are not read at all (a 60 s, 192 kHz, stereo, 32-bit WAV is 92 MB).
-MAX_INPUT_SIZE = 100_000_000
 CONVERTED_SAMPLE_RATE = 24000
 FFMPEG_TIMEOUT = 120.0  # seconds
-DOWNLOAD_TIMEOUT = 120.0  # seconds
 
 WAV_MIME_TYPE = "audio/wav"
 
@@ -287,70 +280,3 @@ async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> 
         LOGGER.debug("ffmpeg could not convert the sample: %s", log[-2000:])
         raise _unreadable("ffmpeg could not decode the audio")
     return log
-
-
-def _too_big(limit: int) -> ServiceValidationError:
-    return refusal("sample_file_too_large", max_size=f"{limit / 1_000_000:g}")
-
-
-def read_file(path: str | Path, limit: int = MAX_INPUT_SIZE) -> bytes:
-    """Read at most ``limit`` bytes of a sample file (blocking: run in the executor)."""
-    with Path(path).open("rb") as file:
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _too_big(limit)
-    return data
-
-
-async def async_read_file(hass: HomeAssistant, path: str) -> bytes:
-    """Read a sample file that Home Assistant may read (``allowlist_external_dirs``)."""
-    # is_allowed_path resolves symlinks on disk: not in the event loop.
-    if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):
-        raise refusal("file_path_not_allowed", file_path=path)
-    try:
-        return await hass.async_add_executor_job(read_file, path)
-    except OSError as err:
-        raise refusal(
-            "sample_file_unreadable", file_path=path, error=err.strerror or str(err)
-        ) from err
-
-
-async def async_read_media(hass: HomeAssistant, media_content_id: str) -> bytes:
-    """Read a media-source item: a local file directly, anything else through its URL."""
-    try:
-        media = await media_source.async_resolve_media(hass, media_content_id, None)
-    except media_source.MediaSourceError as err:
-        raise refusal("media_not_found", media_content_id=media_content_id, error=str(err)) from err
-    if media.path is not None:
-        try:
-            return await hass.async_add_executor_job(read_file, media.path)
-        except OSError as err:
-            raise refusal(
-                "media_not_found",
-                media_content_id=media_content_id,
-                error=err.strerror or str(err),
-            ) from err
-    url = async_process_play_media_url(hass, media.url)
-    try:
-        return await _async_download(hass, url)
-    except (aiohttp.ClientError, TimeoutError) as err:
-        raise refusal(
-            "media_download_failed",
-            media_content_id=media_content_id,
-            error=str(err) or type(err).__name__,
-        ) from err
-
-
-async def _async_download(hass: HomeAssistant, url: str, limit: int = MAX_INPUT_SIZE) -> bytes:
-    """GET a media URL with Home Assistant's session, refusing more than ``limit`` bytes."""
-    session = async_get_clientsession(hass)
-    timeout = aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)
-    async with session.get(url, timeout=timeout, raise_for_status=True) as response:
-        if (response.content_length or 0) > limit:
-            raise _too_big(limit)
-        data = bytearray()
-        async for chunk in response.content.iter_chunked(1 << 16):
-            data += chunk
-            if len(data) > limit:
-                raise _too_big(limit)
-    return bytes(data)

@@ -24,7 +24,8 @@ from .errors import refusal, report_success, to_ha_error
 from .public_url import url_problem
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
-from .samples import Sample, async_prepare_sample, async_read_file, async_read_media
+from .sample_sources import async_read_file, async_read_media
+from .samples import Sample, async_prepare_sample
 from .voices import CLONE_MODELS, DESIGN_MODELS, LANGUAGE_CODES
 
 SERVICE_CREATE_VOICE = "create_voice"
