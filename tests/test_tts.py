@@ -377,7 +377,7 @@ async def test_tts_speak_as_wav_serves_a_file_with_its_real_sizes(
     """Home Assistant keeps a WAV it does not convert as it gets it: what the proxy serves
     and what its file cache holds carry the real RIFF and data sizes, never 0xFFFFFFFF."""
     served = await speak(HELLO, "en-US", WAV)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)  # the file cache's writer
 
     assert_finished_wav(served.body)
     assert wav_parts(served.body)[1] == render_pcm(HELLO)
