@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
+from homeassistant.components import media_source
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.qwen_tts.const import (
     CONF_BASE_URL,
@@ -20,6 +26,7 @@ from custom_components.qwen_tts.const import (
 )
 
 from .emulator import DashScopeEmulator
+from .tts_helpers import ENTITY_ID, FFMPEG, Served, Speak
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +84,61 @@ async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) 
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+async def tts_stack(hass: HomeAssistant, tmp_path: Path) -> AsyncIterator[None]:
+    """Home Assistant's ffmpeg (a binary from PyPI: CI has none) and a TTS cache per test."""
+    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
+        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
+        yield
+
+
+@pytest.fixture
+def speak(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Speak:
+    """Call tts.speak for a media player, then fetch the URL the player is handed."""
+    plays = async_mock_service(hass, "media_player", "play_media")
+
+    async def _speak(
+        message: str, language: str | None = None, options: dict[str, Any] | None = None
+    ) -> Served:
+        data: dict[str, Any] = {
+            "entity_id": ENTITY_ID,
+            "media_player_entity_id": "media_player.kitchen",
+            "message": message,
+        }
+        if language:
+            data["language"] = language
+        if options:
+            data["options"] = options
+        await hass.services.async_call("tts", "speak", data, blocking=True)
+        media = await media_source.async_resolve_media(
+            hass, plays[-1].data["media_content_id"], None
+        )
+        client = await hass_client()
+        response = await client.get(media.url)
+        return Served(response.status, response.content_type, await response.read())
+
+    return _speak
+
+
+@pytest.fixture
+def get_url(hass_client: ClientSessionGenerator) -> Speak:
+    """Ask /api/tts_get_url for a URL (as scripts and other apps do), then fetch it."""
+
+    async def _get_url(
+        message: str, language: str | None = None, options: dict[str, Any] | None = None
+    ) -> Served:
+        client = await hass_client()
+        body: dict[str, Any] = {"engine_id": ENTITY_ID, "message": message}
+        if language is not None:
+            body["language"] = language
+        if options:
+            body["options"] = options
+        answer = await client.post("/api/tts_get_url", json=body)
+        if answer.status != 200:
+            return Served(answer.status, answer.content_type, await answer.read())
+        response = await client.get((await answer.json())["path"])
+        return Served(response.status, response.content_type, await response.read())
+
+    return _get_url

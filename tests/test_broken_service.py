@@ -18,12 +18,11 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import StreamBounds
 
 from .emulator import DashScopeEmulator, render_pcm
-from .test_tts import tts_stack  # noqa: F401 - Home Assistant's ffmpeg, a cache per test
-from .tts_helpers import wav_parts
+from .tts_helpers import ENTITY_ID, WAV, wav_parts
 
-ENTITY_ID = "tts.qwen_tts"
+pytestmark = pytest.mark.usefixtures("tts_stack")  # Home Assistant's ffmpeg, a cache per test
+
 MESSAGE = "The front door has been open for ten minutes."
-WAV = {"preferred_format": "wav"}
 BOUNDS = StreamBounds(first_audio=0.6, audio_gap=0.4, base_wait=3.0, wait_per_char=0.0)
 SLACK = 1.5
 

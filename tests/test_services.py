@@ -894,3 +894,111 @@ async def test_every_service_is_described_with_translated_fields_and_an_icon(
     assert hass.services.supports_response(DOMAIN, "list_voices") is SupportsResponse.ONLY
     assert hass.services.supports_response(DOMAIN, "create_voice") is SupportsResponse.OPTIONAL
     assert hass.services.supports_response(DOMAIN, "design_voice") is SupportsResponse.OPTIONAL
+
+
+# blank fields: what a script or blueprint renders for an unset input means "not given"
+
+BLANKS = [
+    pytest.param("", id="empty"),
+    pytest.param("   ", id="spaces"),
+    pytest.param(None, id="none"),
+]
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_create_voice_takes_blank_optional_fields_as_not_given(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry, blank: Any
+) -> None:
+    url = "https://example.com/recordings/grandma.wav"
+
+    response = await _create_voice(
+        hass,
+        setup_integration,
+        "grandma",
+        url=url,
+        media=blank,
+        file_path=blank,
+        target_model=blank,
+        text=blank,
+        language=blank,
+    )
+
+    assert response is not None
+    assert response["target_model"] == "qwen3-tts-vc-2026-01-22"
+    (creation,) = _creations(emulator)
+    assert creation["audio"] == {"data": url}
+    assert creation["target_model"] == "qwen3-tts-vc-2026-01-22"
+    assert "text" not in creation
+    assert "language" not in creation
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_a_blank_media_selection_is_not_a_second_sample_source(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    media_dir: Path,
+    blank: Any,
+) -> None:
+    media_id = _local_media(media_dir, "grandma.wav", sample_audio.wav(5.0))
+
+    response = await _create_voice(
+        hass,
+        setup_integration,
+        "grandma",
+        media={"media_content_id": media_id, "media_content_type": "audio/wav"},
+        url=blank,
+    )
+    empty_selection = await _refused_creation(
+        hass,
+        emulator,
+        setup_integration,
+        media={"media_content_id": blank, "media_content_type": "audio/wav"},
+    )
+
+    assert response is not None
+    assert empty_selection.translation_key == "one_sample_source"
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+async def test_design_voice_takes_blank_optional_fields_as_not_given(
+    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry, blank: Any
+) -> None:
+    response = await _call(
+        hass,
+        setup_integration,
+        "design_voice",
+        **CALM_ANNOUNCER,
+        target_model=blank,
+        language=blank,
+    )
+
+    assert response is not None
+    (inputs,) = _designs(emulator)
+    assert inputs["target_model"] == "qwen3-tts-vd-2026-01-26"
+    assert "language" not in inputs
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("create_voice", "name", "invalid_voice_name"),
+        ("design_voice", "name", "invalid_voice_name"),
+        ("design_voice", "description", "invalid_description"),
+        ("design_voice", "preview_text", "invalid_preview_text"),
+    ],
+)
+async def test_a_blank_required_field_is_refused_by_name(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    case: tuple[str, str, str],
+    blank: str,
+) -> None:
+    service, field, key = case
+    data = CALM_ANNOUNCER if service == "design_voice" else {"url": "https://example.com/a.wav"}
+
+    err = await _refused(hass, emulator, setup_integration, service, **(data | {field: blank}))
+
+    assert err.translation_key == key

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 import re
 from typing import Any
-from unittest.mock import patch
 
-from homeassistant.components import media_source, tts
+from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.qwen_tts.const import (
     DEFAULT_PROFILE,
@@ -26,80 +24,25 @@ from custom_components.qwen_tts.const import (
 from .emulator import DashScopeEmulator, render_pcm
 from .emulator.audio import stream_chunks
 from .tts_helpers import (
-    FFMPEG,
+    ENTITY_ID,
+    WAV,
+    Speak,
     assert_finished_wav,
     decode,
     expected_pcm,
     gather_until_failure,
+    get_audio,
     max_overlap,
     spoken_texts,
     wav_parts,
 )
 
-ENTITY_ID = "tts.qwen_tts"
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 CLONE_REALTIME_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
 HELLO = "Hello there. The washing machine is done."
-WAV = {"preferred_format": "wav"}
 
 
-@pytest.fixture(autouse=True)
-async def tts_stack(hass: HomeAssistant, tmp_path: Any) -> AsyncIterator[None]:
-    """Home Assistant's ffmpeg (a binary from PyPI: CI has none) and a TTS cache per test."""
-    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
-        yield
-
-
-@dataclass
-class Served:
-    """What /api/tts_proxy served for a tts.speak call."""
-
-    status: int
-    content_type: str
-    body: bytes
-
-
-type Speak = Callable[..., Awaitable[Served]]
-
-
-@pytest.fixture
-def speak(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Speak:
-    """Call tts.speak for a media player, then fetch the URL the player is handed."""
-    plays = async_mock_service(hass, "media_player", "play_media")
-
-    async def _speak(
-        message: str, language: str | None = None, options: dict[str, Any] | None = None
-    ) -> Served:
-        data: dict[str, Any] = {
-            "entity_id": ENTITY_ID,
-            "media_player_entity_id": "media_player.kitchen",
-            "message": message,
-        }
-        if language:
-            data["language"] = language
-        if options:
-            data["options"] = options
-        await hass.services.async_call("tts", "speak", data, blocking=True)
-        media = await media_source.async_resolve_media(
-            hass, plays[-1].data["media_content_id"], None
-        )
-        client = await hass_client()
-        response = await client.get(media.url)
-        return Served(response.status, response.content_type, await response.read())
-
-    return _speak
-
-
-async def get_audio(
-    hass: HomeAssistant,
-    message: str,
-    language: str | None = None,
-    options: dict[str, Any] | None = None,
-) -> tuple[str, bytes]:
-    """The audio of a media source id (raises what the entity raised)."""
-    media_id = tts.generate_media_source_id(hass, message, ENTITY_ID, language, options)
-    return await tts.async_get_media_source_audio(hass, media_id)
+pytestmark = pytest.mark.usefixtures("tts_stack")
 
 
 async def set_up_with_account_voice(

@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 import io
 import struct
+from typing import Any
 import wave
 
+from homeassistant.components import tts
+from homeassistant.core import HomeAssistant
 import imageio_ffmpeg
 
 from .emulator import RecordedRequest, render_pcm
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+ENTITY_ID = "tts.qwen_tts"
+WAV = {"preferred_format": "wav"}
+
+
+@dataclass
+class Served:
+    """What Home Assistant served for a tts.speak call or a tts_get_url URL."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+# (message, language=None, options=None) -> what the player fetched.
+type Speak = Callable[..., Awaitable[Served]]
+
+
+async def get_audio(
+    hass: HomeAssistant,
+    message: str,
+    language: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> tuple[str, bytes]:
+    """The audio of a media source id (raises what the entity raised)."""
+    media_id = tts.generate_media_source_id(hass, message, ENTITY_ID, language, options)
+    return await tts.async_get_media_source_audio(hass, media_id)
 
 
 def wav_parts(data: bytes) -> tuple[wave._wave_params, bytes]:

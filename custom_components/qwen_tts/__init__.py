@@ -3,13 +3,16 @@ text-to-speech (Qwen-TTS) and speech-to-text (Qwen-ASR)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .cache_clearing import KnownVoices, async_clear_tts_cache
+from .const import DOMAIN, SUBENTRY_TTS
 from .coordinator import AccountVoicesCoordinator
 from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
@@ -58,13 +61,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
     await voices.async_refresh()
     async_ensure_account_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    profiles = _profiles(entry)
+
+    async def _async_update_listener(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
+        """Reload when profiles are added, changed or removed, or the options change; audio
+        cached for a profile that changed or went away no longer matches what it would
+        speak."""
+        now = _profiles(entry)
+        if any(now.get(subentry_id) != data for subentry_id, data in profiles.items()):
+            await async_clear_tts_cache(hass, "a voice profile was changed or removed")
+        await hass.config_entries.async_reload(entry.entry_id)
+
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     return True
 
 
-async def _async_update_listener(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
-    """Reload when profiles are added, changed or removed, or the options change."""
-    await hass.config_entries.async_reload(entry.entry_id)
+def _profiles(entry: QwenTTSConfigEntry) -> dict[str, dict[str, Any]]:
+    """{subentry id: settings} of the account's voice profiles."""
+    return {
+        subentry_id: dict(subentry.data)
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_TTS
+    }
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> bool:
@@ -77,5 +95,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> 
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
-    """Forget the removed account's stored usage."""
+    """Forget the removed account's stored usage and the voices noted for its cache."""
     await UsageTracker(hass, entry.entry_id).async_remove()
+    await KnownVoices(hass, entry.entry_id).async_remove()

@@ -8,6 +8,7 @@ service answers, and a refused key starts reauthentication.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
@@ -15,6 +16,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from .cache_clearing import KnownVoices
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
 from .health import StatusTracker
@@ -50,13 +52,25 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         self.status = status
         self.last_error: DashScopeError | None = None
         """Why the last refresh failed (``None`` after a successful one)."""
-        # Profiles whose voice disappeared get a repair issue, withdrawn once they are fine.
-        self.async_add_listener(self._async_update_voice_issues)
+        self.known_voices = KnownVoices(hass, entry.entry_id)
+        self._noted: frozenset[str] | None = None
+        self._noting: asyncio.Task[None] | None = None
+        # Profiles whose voice disappeared get a repair issue, withdrawn once they are fine;
+        # cached audio made with voices that changed is dropped.
+        self.async_add_listener(self._async_voices_updated)
 
     @callback
-    def _async_update_voice_issues(self) -> None:
-        if self.last_update_success:
-            async_update_voice_issues(self.hass, self.config_entry, self)
+    def _async_voices_updated(self) -> None:
+        if not self.last_update_success:
+            return
+        async_update_voice_issues(self.hass, self.config_entry, self)
+        voice_ids = frozenset(self.data or {})
+        if voice_ids != self._noted:
+            # A friendly name may now mean another voice, or none.
+            self._noted = voice_ids
+            self._noting = self.config_entry.async_create_task(
+                self.hass, self.known_voices.async_update(voice_ids), eager_start=True
+            )
 
     async def _async_update_data(self) -> dict[str, AccountVoice]:
         try:
@@ -88,7 +102,7 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         """Reload the voices after one was created or deleted.
 
         The change shows at once, even when the service's list lags behind or cannot be
-        loaded right now.
+        loaded right now; Home Assistant's TTS cache is cleared before this returns.
         """
         await self.async_refresh()
         voices = dict(self.data or {})
@@ -98,6 +112,9 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
             voices.pop(removed, None)
         if voices != (self.data or {}):
             self.async_set_updated_data(voices)
+        if (noting := self._noting) is not None:
+            self._noting = None
+            await noting
 
     def find(self, voice: str) -> AccountVoice | None:
         """Find an account voice by id or by the friendly name it was created with."""

@@ -52,9 +52,9 @@ from .const import (
     SUBENTRY_TTS,
 )
 from .dashscope import AccountVoice
+from .languages import SUPPORTED_LANGUAGES
 from .voices import (
     MODELS,
-    SUPPORTED_LANGUAGES,
     SYSTEM_VOICES,
     Transport,
     account_voice_label,
@@ -241,7 +241,7 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
                 SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
             ),
             probatio.Optional(CONF_LANGUAGE): LanguageSelector(
-                LanguageSelectorConfig(languages=SUPPORTED_LANGUAGES)
+                LanguageSelectorConfig(languages=list(SUPPORTED_LANGUAGES))
             ),
         }
         if info.instructions:

@@ -21,12 +21,14 @@ import probatio
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .dashscope import AccountVoice, DashScopeError
 from .errors import refusal, report_success, to_ha_error
+from .inputs import blank_is_absent
+from .languages import LANGUAGE_CODES, parse_language
 from .public_url import url_problem
 from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
 from .sample_sources import async_read_file, async_read_media
 from .samples import Sample, async_prepare_sample
-from .voices import CLONE_MODELS, DESIGN_MODELS, LANGUAGE_CODES
+from .voices import CLONE_MODELS, DESIGN_MODELS
 
 SERVICE_CREATE_VOICE = "create_voice"
 SERVICE_DESIGN_VOICE = "design_voice"
@@ -60,27 +62,35 @@ _MEDIA = probatio.Any(
     probatio.Schema({probatio.Required("media_content_id"): cv.string}, extra=probatio.ALLOW_EXTRA),
 )
 _ENTRY = {probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
-CREATE_VOICE_SCHEMA = probatio.Schema(
-    {
-        **_ENTRY,
-        probatio.Required(ATTR_NAME): cv.string,
-        probatio.Optional(ATTR_MEDIA): _MEDIA,
-        probatio.Optional(ATTR_FILE_PATH): cv.string,
-        probatio.Optional(ATTR_URL): cv.string,
-        probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_CLONE_MODEL): cv.string,
-        probatio.Optional(ATTR_TEXT): cv.string,
-        probatio.Optional(ATTR_LANGUAGE): cv.string,
-    }
+CREATE_VOICE_SCHEMA = probatio.All(
+    blank_is_absent(
+        ATTR_MEDIA, ATTR_FILE_PATH, ATTR_URL, ATTR_TARGET_MODEL, ATTR_TEXT, ATTR_LANGUAGE
+    ),
+    probatio.Schema(
+        {
+            **_ENTRY,
+            probatio.Required(ATTR_NAME): cv.string,
+            probatio.Optional(ATTR_MEDIA): _MEDIA,
+            probatio.Optional(ATTR_FILE_PATH): cv.string,
+            probatio.Optional(ATTR_URL): cv.string,
+            probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_CLONE_MODEL): cv.string,
+            probatio.Optional(ATTR_TEXT): cv.string,
+            probatio.Optional(ATTR_LANGUAGE): cv.string,
+        }
+    ),
 )
-DESIGN_VOICE_SCHEMA = probatio.Schema(
-    {
-        **_ENTRY,
-        probatio.Required(ATTR_NAME): cv.string,
-        probatio.Required(ATTR_DESCRIPTION): cv.string,
-        probatio.Required(ATTR_PREVIEW_TEXT): cv.string,
-        probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_DESIGN_MODEL): cv.string,
-        probatio.Optional(ATTR_LANGUAGE): cv.string,
-    }
+DESIGN_VOICE_SCHEMA = probatio.All(
+    blank_is_absent(ATTR_TARGET_MODEL, ATTR_LANGUAGE),
+    probatio.Schema(
+        {
+            **_ENTRY,
+            probatio.Required(ATTR_NAME): cv.string,
+            probatio.Required(ATTR_DESCRIPTION): cv.string,
+            probatio.Required(ATTR_PREVIEW_TEXT): cv.string,
+            probatio.Optional(ATTR_TARGET_MODEL, default=DEFAULT_DESIGN_MODEL): cv.string,
+            probatio.Optional(ATTR_LANGUAGE): cv.string,
+        }
+    ),
 )
 LIST_VOICES_SCHEMA = probatio.Schema(_ENTRY)
 DELETE_VOICE_SCHEMA = probatio.Schema({**_ENTRY, probatio.Required(ATTR_VOICE): cv.string})
@@ -102,19 +112,20 @@ def _voice_name(name: str) -> str:
 
 
 def _target_model(model: str, allowed: tuple[str, ...]) -> str:
+    model = model.strip()
     if model not in allowed:
         raise refusal("invalid_target_model", model=model, models=", ".join(allowed))
     return model
 
 
 def _language(language: str | None) -> str | None:
-    """An ISO 639-1 code DashScope knows; Home Assistant tags (``en-US``, ``zh-Hans``) too."""
-    if not language:
+    """The ISO 639-1 code DashScope takes, from any spelling of a language it speaks
+    (``en-US``, ``zh_Hans``, ``cmn``)."""
+    if language is None:
         return None
-    code = language.replace("_", "-").split("-", 1)[0].lower()
-    if code not in VOICE_LANGUAGES:
+    if (tag := parse_language(language)) is None:
         raise refusal("invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES))
-    return code
+    return tag.language
 
 
 def _public_url(url: str) -> str:
@@ -154,7 +165,7 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
             audio=sample.audio if sample else None,
             mime_type=sample.mime_type if sample else None,
             url=url,
-            text=call.data.get(ATTR_TEXT) or None,
+            text=call.data.get(ATTR_TEXT),
             language=language,
         )
     except DashScopeError as err:

@@ -29,14 +29,8 @@ from .const import (
 from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
 from .dashscope.models import DEFAULT_SAMPLE_RATE
 from .errors import refusal
-from .voices import (
-    LANGUAGE_TYPES,
-    SYSTEM_VOICES,
-    is_account_voice_model,
-    is_realtime_model,
-    language_type_for,
-    model_info,
-)
+from .languages import LANGUAGE_TYPES, language_type_for
+from .voices import SYSTEM_VOICES, is_account_voice_model, is_realtime_model, model_info
 
 # The rates the service renders PCM at itself.
 SERVICE_SAMPLE_RATES: tuple[int, ...] = (8000, 16000, 24000, 48000)

@@ -39,11 +39,12 @@ from .dashscope import DashScopeError
 from .entity import MANUFACTURER
 from .errors import refusal, report_failure, report_success, to_ha_error
 from .fallback import Fallback
+from .inputs import without_blanks
+from .languages import SUPPORTED_LANGUAGES
 from .runtime import QwenTTSConfigEntry
 from .speech import SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
 from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
 from .voices import (
-    SUPPORTED_LANGUAGES,
     account_voice_label,
     is_account_voice_model,
     model_info,
@@ -118,13 +119,11 @@ class QwenTTSEntity(TextToSpeechEntity):
             model=model,
             entry_type=DeviceEntryType.SERVICE,
         )
-        self._attr_default_options = {
-            option: value
-            for option in AUDIO_OPTIONS
-            if (value := self._profile.get(option)) not in (None, "")
-        }
+        self._attr_default_options = without_blanks(
+            {option: self._profile.get(option) for option in AUDIO_OPTIONS}
+        )
         language = self._profile.get(CONF_LANGUAGE)
-        if language not in SUPPORTED_LANGUAGES:
+        if not isinstance(language, str) or language not in SUPPORTED_LANGUAGES:
             language = hass.config.language if hass.config.language in SUPPORTED_LANGUAGES else "en"
         self._attr_default_language = language
 
@@ -155,7 +154,8 @@ class QwenTTSEntity(TextToSpeechEntity):
         self, message: str, language: str, options: dict[str, Any]
     ) -> TtsAudioType:
         """Speak ``message`` as one file: WAV with its real sizes, or MP3 from the service
-        (or from the fallback engine when the service cannot).
+        (or from the fallback engine when the service cannot). A blank option (``""``,
+        ``None``, spaces) leaves the profile's setting in place.
 
         Home Assistant itself streams every message through ``async_stream_tts_audio``;
         this runs the same pipeline and returns the whole audio.
@@ -181,7 +181,9 @@ class QwenTTSEntity(TextToSpeechEntity):
 
     async def _async_speech(self, options: Mapping[str, Any], language: str) -> Speech:
         """The call's speech: the profile's plan, or only the fallback when the plan needs
-        the account's voices and the service could not be asked for them."""
+        the account's voices and the service could not be asked for them. A blank option
+        (``""``, ``None``, spaces) leaves the profile's setting in place."""
+        options = without_blanks(options)
         try:
             plan = await self._async_plan(options, language)
         except DashScopeError as err:

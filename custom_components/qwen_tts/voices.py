@@ -1,4 +1,4 @@
-"""The Qwen-TTS catalogue: models, system voices, and HA language tags -> ``language_type``."""
+"""The Qwen-TTS catalogue: models and system voices (and which speak a language)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from .chunking import Cost, char_cost, token_cost
 from .dashscope import AccountVoice
 from .dashscope.endpoint import Region
+from .languages import parse_language
 from .voice_descriptions import DESCRIPTIONS, DIALECT_NAMES, is_chinese
 
 
@@ -18,65 +19,6 @@ class Transport(StrEnum):
 
     HTTP = "http"
     REALTIME = "realtime"
-
-
-LANGUAGE_TYPES: tuple[str, ...] = (
-    "Auto",
-    "Chinese",
-    "English",
-    "German",
-    "Italian",
-    "Portuguese",
-    "Spanish",
-    "Japanese",
-    "Korean",
-    "French",
-    "Russian",
-)
-
-# The ten languages Qwen-TTS speaks: ISO 639-1 code -> language_type.
-LANGUAGE_CODES: dict[str, str] = {
-    "zh": "Chinese",
-    "en": "English",
-    "de": "German",
-    "it": "Italian",
-    "pt": "Portuguese",
-    "es": "Spanish",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "fr": "French",
-    "ru": "Russian",
-}
-_REGIONAL_TAGS: tuple[str, ...] = (
-    "zh-CN", "zh-Hans", "zh-Hant", "zh-HK", "zh-TW", "zh-SG", "zh-MO",
-    "en-US", "en-GB", "en-AU", "en-CA", "en-IE", "en-IN", "en-NZ", "en-SG", "en-ZA",
-    "de-DE", "de-AT", "de-CH",
-    "it-IT", "it-CH",
-    "pt-BR", "pt-PT",
-    "es-ES", "es-MX", "es-AR", "es-CO", "es-US", "es-419",
-    "ja-JP",
-    "ko-KR",
-    "fr-FR", "fr-CA", "fr-BE", "fr-CH",
-    "ru-RU",
-)  # fmt: skip
-# HA language tags users and pipelines send -> Qwen language_type.
-LANGUAGE_TAGS: dict[str, str] = {
-    **LANGUAGE_CODES,
-    **{tag: LANGUAGE_CODES[tag.split("-", 1)[0]] for tag in _REGIONAL_TAGS},
-}
-SUPPORTED_LANGUAGES: list[str] = sorted(LANGUAGE_TAGS)
-
-
-def language_type_for(language: str | None) -> str:
-    """Map an HA language tag (any case, ``_`` or ``-``) to a Qwen ``language_type``."""
-    if not language:
-        return "Auto"
-    tag = language.replace("_", "-")
-    for candidate in (tag, tag.split("-", 1)[0]):
-        for known, language_type in LANGUAGE_TAGS.items():
-            if known.lower() == candidate.lower():
-                return language_type
-    return "Auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +41,6 @@ class SystemVoice:
             name = f"{about.name_zh} {self.name}" if about.name_zh else self.name
             return f"{name}（{'，'.join(traits)}）：{about.zh}"
         return f"{self.name} ({', '.join(traits)}): {about.en}"
-
-    @property
-    def cantonese(self) -> bool:
-        """Whether the voice speaks Cantonese (preferred for zh-HK)."""
-        return self.dialect == "Cantonese"
 
 
 _GENERAL = (
@@ -255,16 +192,16 @@ def models_for_region(region: Region | str) -> list[str]:
 
 
 def voices_for_language(model: str, language: str | None) -> list[SystemVoice]:
-    """System voices of ``model`` that speak ``language`` (dialect voices only for Chinese,
-    Cantonese voices first for zh-HK)."""
+    """System voices of ``model`` that speak ``language`` (dialect voices only for Chinese;
+    the voices of the dialect a tag names first: Cantonese for ``zh-HK`` or ``yue``)."""
     info = MODELS.get(model)
     names = info.voices if info else _FLASH
     voices = [SYSTEM_VOICES[n] for n in SYSTEM_VOICES if n in names]
-    chinese = language_type_for(language) == "Chinese"
-    if not chinese:
+    tag = parse_language(language)
+    if tag is None or tag.language != "zh":
         return [v for v in voices if v.dialect is None]
-    if language and language.replace("_", "-").lower() in ("zh-hk", "zh-mo"):
-        voices.sort(key=lambda v: not v.cantonese)
+    if tag.dialect is not None:
+        voices.sort(key=lambda v: v.dialect != tag.dialect)
     return voices
 
 

@@ -1,0 +1,174 @@
+"""Cached audio never speaks with a voice that no longer exists or now means another voice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.qwen_tts.const import DOMAIN
+
+from .emulator import DashScopeEmulator, render_pcm
+from .tts_helpers import WAV, Speak, get_audio, wav_parts
+
+pytestmark = pytest.mark.usefixtures("tts_stack")
+
+GOOD_NIGHT = "Good night, sleep tight."
+SAMPLE_URL = "https://example.com/recordings/nana.wav"
+CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
+
+
+async def clone(hass: HomeAssistant, entry: MockConfigEntry, name: str) -> str:
+    """Clone a voice with ``qwen_tts.create_voice``; its id."""
+    response: Any = await hass.services.async_call(
+        DOMAIN,
+        "create_voice",
+        {"config_entry_id": entry.entry_id, "name": name, "url": SAMPLE_URL},
+        blocking=True,
+        return_response=True,
+    )
+    return str(response["voice"])
+
+
+async def delete(hass: HomeAssistant, entry: MockConfigEntry, voice: str) -> None:
+    await hass.services.async_call(
+        DOMAIN, "delete_voice", {"config_entry_id": entry.entry_id, "voice": voice}, blocking=True
+    )
+
+
+def voices_spoken(emulator: DashScopeEmulator) -> list[str]:
+    return [r.body["input"]["voice"] for r in emulator.requests_of("synthesis_stream")]
+
+
+async def refused_for_nana(hass: HomeAssistant) -> ServiceValidationError:
+    """Speaking with ``nana`` is refused (and nothing is played from the cache)."""
+    with pytest.raises(ServiceValidationError) as refused:
+        await get_audio(hass, GOOD_NIGHT, "en", {**WAV, "voice": "nana"})
+    return refused.value
+
+
+async def speak_cached(hass: HomeAssistant, speak: Speak, options: dict[str, Any]) -> None:
+    """Speak the good-night message, and let Home Assistant finish caching it."""
+    served = await speak(GOOD_NIGHT, "en", {**WAV, **options})
+    assert served.status == 200
+    await hass.async_block_till_done(wait_background_tasks=True)  # written to the file cache
+
+
+@pytest.fixture
+async def nana(hass: HomeAssistant, setup_integration: MockConfigEntry, speak: Speak) -> str:
+    """A cloned voice ``nana`` (its id), with the good-night message spoken and cached."""
+    voice = await clone(hass, setup_integration, "nana")
+    await speak_cached(hass, speak, {"voice": "nana"})
+    return voice
+
+
+async def test_a_voice_deleted_then_cloned_again_under_its_name_speaks_anew(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+    nana: str,
+) -> None:
+    first = nana
+    assert voices_spoken(emulator) == [first]
+
+    await delete(hass, setup_integration, "nana")
+    assert (await refused_for_nana(hass)).translation_key == "unknown_voice"
+    assert voices_spoken(emulator) == [first]
+
+    second = await clone(hass, setup_integration, "nana")
+    served = await speak(GOOD_NIGHT, "en", {**WAV, "voice": "nana"})
+
+    assert second != first
+    assert served.status == 200
+    assert voices_spoken(emulator) == [first, second]
+    assert wav_parts(served.body)[1] == render_pcm(GOOD_NIGHT)
+
+
+async def test_a_second_voice_under_a_used_name_is_spoken_instead_of_the_cached_one(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+    nana: str,
+) -> None:
+    newer = await clone(hass, setup_integration, "nana")  # the newest voice of a name wins
+    served = await speak(GOOD_NIGHT, "en", {**WAV, "voice": "nana"})
+
+    assert served.status == 200
+    assert voices_spoken(emulator) == [nana, newer]
+
+
+@pytest.mark.parametrize("noticed_by", ["list_voices", "refresh"])
+async def test_a_voice_deleted_in_the_console_is_not_played_from_the_cache(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    nana: str,
+    noticed_by: str,
+) -> None:
+    del emulator.voices[nana]  # deleted in the Model Studio console
+    if noticed_by == "list_voices":
+        await hass.services.async_call(
+            DOMAIN,
+            "list_voices",
+            {"config_entry_id": setup_integration.entry_id},
+            blocking=True,
+            return_response=True,
+        )
+    else:
+        await setup_integration.runtime_data.voices.async_refresh()
+    await hass.async_block_till_done()
+
+    await refused_for_nana(hass)
+    assert voices_spoken(emulator) == [nana]
+
+
+async def test_unrelated_cached_audio_is_kept_while_the_voices_stay_the_same(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    speak: Speak,
+) -> None:
+    await speak_cached(hass, speak, {})
+    await setup_integration.runtime_data.voices.async_refresh()
+    await hass.async_block_till_done()
+
+    served = await speak(GOOD_NIGHT, "en", WAV)
+
+    assert served.status == 200
+    assert voices_spoken(emulator) == ["Cherry"]
+
+
+async def test_a_voice_deleted_while_the_account_was_not_loaded_is_not_played_from_the_cache(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    nana: str,
+) -> None:
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+
+    del emulator.voices[nana]  # deleted in the console while Home Assistant was not running
+    assert await hass.config_entries.async_setup(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    await refused_for_nana(hass)
+    assert voices_spoken(emulator) == [nana]
+
+
+async def test_a_removed_account_forgets_its_voices(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    await clone(hass, setup_integration, "nana")
+    key = f"{DOMAIN}.{setup_integration.entry_id}.voices"
+    assert key in hass_storage
+
+    await hass.config_entries.async_remove(setup_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert key not in hass_storage
