@@ -30,6 +30,7 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import AccountVoice, DashScopeClient, Endpoint
 from custom_components.qwen_tts.speech import SpeechPlan, resolve_plan
 from custom_components.qwen_tts.streaming import SpeechStream
+from scripts.bench_endless import endless_audio, endless_child
 from scripts.bench_stt import RECOGNITION_DELAY, SPEED, stt_latency
 from tests.emulator import DashScopeEmulator
 from tests.emulator.store import RecordedRequest
@@ -369,6 +370,8 @@ async def main() -> None:
             emu.first_chunk_delay = 0.0
             emu.realtime_factor = MEMORY_REALTIME_FACTOR
             await memory(emu)
+            emu.realtime_factor = None
+            await endless_audio(emu, plan_for, emit, note)
     finally:
         await emu.stop()
     note(f"bench took {time.monotonic() - started:.1f} s")
@@ -377,6 +380,9 @@ async def main() -> None:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--memory-child", nargs=3, metavar=("BASE_URL", "KEY", "CHARS"))
+    parser.add_argument(
+        "--endless-child", nargs=3, metavar=("BASE_URL", "KEY", "TRANSPORT"), help="internal"
+    )
     return parser.parse_args()
 
 
@@ -385,5 +391,8 @@ if __name__ == "__main__":
     if args.memory_child:
         url, key, count = args.memory_child
         asyncio.run(memory_child(url, key, int(count)))
+    elif args.endless_child:
+        url, key, transport = args.endless_child
+        asyncio.run(endless_child(url, key, transport, plan_for))
     else:
         asyncio.run(main())
