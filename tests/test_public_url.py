@@ -81,6 +81,9 @@ NOT_A_URL = {
     "space": "http://exa mple.com/a.wav",
     "nul": "http://example.com\x00.evil/a.wav",
     "newline": "http://example.com/a\n.wav",
+    "label-too-long": "http://" + "a" * 64 + ".com/a.wav",
+    "name-too-long": "http://" + ".".join(["abcdefghij"] * 24) + ".com/a.wav",
+    "empty-label": "http://example..com/a.wav",
 }
 
 PUBLIC = {

@@ -58,6 +58,8 @@ def url_problem(url: str) -> str | None:
         return "invalid_url"
     if address is not None:
         return None if is_public(address) else "url_not_public"
+    if len(host) > 253 or any(not 0 < len(label) <= 63 for label in host.split(".")):
+        return "invalid_url"  # no such name in the DNS
     if host == "localhost" or "." not in host or host.endswith(LOCAL_SUFFIXES):
         return "url_not_public"
     return None
