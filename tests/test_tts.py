@@ -750,7 +750,7 @@ FAULTS: dict[str, tuple[Callable[[DashScopeEmulator], None], Fault]] = {
     ),
     "voice": (
         lambda emu: emu.fail_next(400, "InvalidParameter", "Invalid voice specified"),
-        Fault("voice_not_found", "does not know this voice"),
+        Fault("voice_gone", "does not know the voice Cherry for this model"),
     ),
     "500": (
         lambda emu: emu.fail_next(500, "InternalError"),

@@ -17,6 +17,7 @@ from .coordinator import AccountVoicesCoordinator
 from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
 from .health import StatusTracker
+from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_delete_voice_issues
 from .runtime import QwenTTSConfigEntry, QwenTTSRuntimeData, endpoint_from_data
 from .services import async_setup_services
@@ -91,6 +92,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> 
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         return False
     async_delete_voice_issues(hass, entry.entry_id)
+    async_update_pipeline_issues(hass, entry, None)
     return True
 
 

@@ -20,6 +20,7 @@ from .cache_clearing import KnownVoices
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
 from .health import StatusTracker
+from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_update_voice_issues
 from .voices import newest_first
 
@@ -55,8 +56,8 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         self.known_voices = KnownVoices(hass, entry.entry_id)
         self._noted: frozenset[str] | None = None
         self._noting: asyncio.Task[None] | None = None
-        # Profiles whose voice disappeared get a repair issue, withdrawn once they are fine;
-        # cached audio made with voices that changed is dropped.
+        # Profiles and voice assistants whose voice disappeared get a repair issue,
+        # withdrawn once they are fine; cached audio made with voices that changed is dropped.
         self.async_add_listener(self._async_voices_updated)
 
     @callback
@@ -64,6 +65,7 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         if not self.last_update_success:
             return
         async_update_voice_issues(self.hass, self.config_entry, self)
+        async_update_pipeline_issues(self.hass, self.config_entry, self)
         voice_ids = frozenset(self.data or {})
         if voice_ids != self._noted:
             # A friendly name may now mean another voice, or none.

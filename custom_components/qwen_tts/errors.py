@@ -25,6 +25,7 @@ from .dashscope import (
     StalledStreamError,
     VoiceNotFoundError,
 )
+from .dashscope.enrollment import friendly_name
 
 # Most specific first: StalledStreamError is a DashScopeTimeoutError, which is a
 # DashScopeConnectionError; IncompleteAudioError and AudioLimitError are ProtocolErrors.
@@ -56,9 +57,14 @@ def translation_key_for(err: DashScopeError) -> str:
 
 
 def report_failure(hass: HomeAssistant, entry: ConfigEntry, err: DashScopeError) -> None:
-    """Show a failure in the account's status; a refused key starts reauthentication."""
+    """Show a failure in the account's status; a refused key starts reauthentication, a
+    refused voice reloads the account's voices."""
     if (runtime := getattr(entry, "runtime_data", None)) is not None:
         runtime.status.report(err)
+        if isinstance(err, VoiceNotFoundError):
+            # The voice may be gone: reload the voices now, so that the profiles and
+            # voice assistants using it get their repair at once.
+            entry.async_create_task(hass, runtime.voices.async_request_refresh())
     if isinstance(err, AuthError):
         entry.async_start_reauth(hass)
 
@@ -78,6 +84,17 @@ def to_ha_error(
     refused key starts reauthentication)."""
     if hass is not None and entry is not None:
         report_failure(hass, entry, err)
+    if isinstance(err, VoiceNotFoundError) and err.voice:
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="voice_gone",
+            translation_placeholders={
+                "voice": friendly_name(err.voice),
+                "message": err.message,
+                "code": err.code or "-",
+                "request_id": err.request_id or "-",
+            },
+        )
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=translation_key_for(err),

@@ -27,11 +27,17 @@ from .const import (
     DEFAULT_VOICE,
 )
 from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
+from .dashscope.enrollment import friendly_name, model_for_voice
 from .dashscope.models import DEFAULT_SAMPLE_RATE
 from .errors import refusal
 from .languages import LANGUAGE_TYPES, language_type_for
 from .voices import SYSTEM_VOICES, is_account_voice_model, is_realtime_model, model_info
 
+# Refusals of a voice the account does not have (any more): the account's voices may be
+# reloaded before they are final.
+UNKNOWN_VOICE = "unknown_voice"
+VOICE_GONE = "account_voice_gone"
+MISSING_VOICE_KEYS = frozenset({UNKNOWN_VOICE, VOICE_GONE})
 # The rates the service renders PCM at itself.
 SERVICE_SAMPLE_RATES: tuple[int, ...] = (8000, 16000, 24000, 48000)
 # Home Assistant's format when none is preferred.
@@ -253,7 +259,9 @@ def _resolve_voice(name: str, model: str, voices: VoiceDirectory) -> tuple[str, 
     if own is not None and (own.voice == name or system is None or account_model):
         return own.target_model, own.voice
     if system is None:
-        raise refusal("unknown_voice", voice=name)
+        if model_for_voice(name) is not None:  # the id of a cloned or designed voice
+            raise refusal(VOICE_GONE, voice=friendly_name(name), id=name)
+        raise refusal(UNKNOWN_VOICE, voice=name)
     if account_model:
         raise refusal("system_voice_on_account_model", voice=system, model=model)
     info = model_info(model)

@@ -53,6 +53,7 @@ from .dashscope import (
     DashScopeError,
     IncompleteAudioError,
     RealtimeSettings,
+    VoiceNotFoundError,
     pcm_to_wav,
     wav_header,
 )
@@ -182,6 +183,8 @@ class SpeechStream:
                 await tape.close()
 
     def _outcome(self, err: DashScopeError | None) -> None:
+        if isinstance(err, VoiceNotFoundError):
+            err.voice = self._plan.voice  # for a message that names it
         if self._report is not None:
             self._report(err)
         if err is None and self._fallback is not None:

@@ -42,7 +42,7 @@ from .fallback import Fallback
 from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
 from .runtime import QwenTTSConfigEntry
-from .speech import SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
+from .speech import MISSING_VOICE_KEYS, SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
 from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
 from .voices import (
     account_voice_label,
@@ -219,12 +219,12 @@ class QwenTTSEntity(TextToSpeechEntity):
         try:
             return resolve_plan(self._profile, options, language, voices)
         except ServiceValidationError as err:
-            if err.translation_key != "unknown_voice":
+            if err.translation_key not in MISSING_VOICE_KEYS:
                 raise
         await voices.async_refresh()
         try:
             return resolve_plan(self._profile, options, language, voices)
         except ServiceValidationError as err:
-            if err.translation_key == "unknown_voice" and voices.last_error is not None:
+            if err.translation_key in MISSING_VOICE_KEYS and voices.last_error is not None:
                 raise voices.last_error from err
             raise

@@ -54,7 +54,13 @@ class SampleError(DashScopeError):
 
 
 class VoiceNotFoundError(DashScopeError):
-    """BadRequest.VoiceNotFound or an invalid voice for the model."""
+    """BadRequest.VoiceNotFound or an invalid voice for the model.
+
+    ``voice``: the voice (id or system voice name) the refused request asked for, when the
+    caller knows it.
+    """
+
+    voice: str | None = None
 
 
 class ModelNotFoundError(DashScopeError):

@@ -1,0 +1,241 @@
+"""A voice that disappeared is noticed where it is used: a refused synthesis reloads the voices
+(the profile gets its repair at once), the error names the voice, and a voice assistant that
+speaks with it gets a repair too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.qwen_tts.const import DOMAIN
+
+from .emulator import DashScopeEmulator
+from .tts_helpers import ENTITY_ID, WAV, Speak, get_audio
+
+pytestmark = pytest.mark.usefixtures("tts_stack")
+
+GOOD_NIGHT = "Good night, sleep tight."
+# (target model, designed): the kinds of account voice a profile or an assistant may use.
+type Kind = tuple[str, bool]
+HTTP_CLONE: Kind = ("qwen3-tts-vc-2026-01-22", False)
+ACCOUNT_VOICES = [
+    pytest.param(HTTP_CLONE, id="cloned-http"),
+    pytest.param(("qwen3-tts-vc-realtime-2026-01-15", False), id="cloned-realtime"),
+    pytest.param(("qwen3-tts-vd-2026-01-26", True), id="designed-http"),
+]
+
+
+def seed_nana(emulator: DashScopeEmulator, kind: Kind) -> str:
+    """The account's voice ``nana`` (before the account is set up); its id."""
+    model, designed = kind
+    fields = {"voice_prompt": "A warm grandmother."} if designed else {}
+    return emulator.add_voice("nana", model, designed=designed, **fields)
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def profile_on_gone_voice(
+    hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry, kind: Kind, voice: str
+) -> str:
+    """Set the account up with its profile speaking ``nana`` (by ``voice``: ``id`` or its
+    name), then delete ``nana`` in the console: the account's list, loaded before, still has
+    it. The profile's title."""
+    nana = seed_nana(emulator, kind)
+    subentry = next(iter(entry.subentries.values()))
+    chosen = nana if voice == "id" else "nana"
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "model": kind[0], "voice": chosen}
+    )
+    await set_up(hass, entry)
+    del emulator.voices[nana]
+    return subentry.title
+
+
+def profile_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    subentry_id = next(iter(entry.subentries))
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"deleted_voice_{subentry_id}")
+
+
+@pytest.mark.parametrize("kind", ACCOUNT_VOICES)
+async def test_a_voice_deleted_in_the_console_is_refused_by_name_and_repaired_at_once(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    kind: Kind,
+) -> None:
+    profile = await profile_on_gone_voice(hass, emulator, config_entry, kind, "id")
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await get_audio(hass, GOOD_NIGHT, "en", WAV)
+    await hass.async_block_till_done()
+
+    assert caught.value.translation_key == "voice_gone"
+    assert "the voice nana" in str(caught.value)
+    assert "Settings > System > Repairs" in str(caught.value)
+    issue = profile_issue(hass, config_entry)
+    assert issue is not None
+    assert issue.translation_placeholders == {"profile": profile, "voice": "nana"}
+
+
+async def test_a_refused_voice_in_a_spoken_stream_is_repaired_at_once(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    speak: Speak,
+) -> None:
+    await profile_on_gone_voice(hass, emulator, config_entry, HTTP_CLONE, "name")
+
+    served = await speak(GOOD_NIGHT, "en", WAV)
+    await hass.async_block_till_done()
+
+    assert served.status == 500
+    assert profile_issue(hass, config_entry) is not None
+
+
+@pytest.mark.parametrize("kind", ACCOUNT_VOICES)
+async def test_the_id_of_a_deleted_voice_is_refused_by_its_name_with_what_to_do(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    kind: Kind,
+) -> None:
+    nana = seed_nana(emulator, kind)
+    await set_up(hass, config_entry)
+    await hass.services.async_call(
+        DOMAIN, "delete_voice", {"config_entry_id": config_entry.entry_id, "voice": nana}, True
+    )
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await get_audio(hass, GOOD_NIGHT, "en", {**WAV, "voice": nana})
+
+    assert caught.value.translation_key == "account_voice_gone"
+    assert caught.value.translation_placeholders == {"voice": "nana", "id": nana}
+    assert "Settings > Voice assistants" in str(caught.value)
+    assert not emulator.requests_of("synthesis_stream")
+    assert not emulator.requests_of("realtime")
+
+
+# -- voice assistants ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def assist(hass: HomeAssistant) -> None:
+    """Assist set up (its pipelines), as in a default Home Assistant install."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "assist_pipeline", {})
+
+
+async def create_assistant(ws: Any, name: str, tts_voice: str) -> dict[str, Any]:
+    """A voice assistant that answers with the account's profile and ``tts_voice``."""
+    fields = {
+        "conversation_engine": "conversation.home_assistant",
+        "conversation_language": "en",
+        "language": "en",
+        "name": name,
+        "stt_engine": None,
+        "stt_language": None,
+        "tts_engine": ENTITY_ID,
+        "tts_language": "en",
+        "tts_voice": tts_voice,
+        "wake_word_entity": None,
+        "wake_word_id": None,
+    }
+    await ws.send_json_auto_id({"type": "assist_pipeline/pipeline/create", **fields})
+    created = await ws.receive_json()
+    assert created["success"], created
+    return {**fields, "pipeline_id": created["result"]["id"]}
+
+
+def assistant_issue(hass: HomeAssistant, pipeline: dict[str, Any]) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"pipeline_voice_{pipeline['pipeline_id']}")
+
+
+@pytest.mark.usefixtures("assist")
+@pytest.mark.parametrize("kind", ACCOUNT_VOICES)
+async def test_an_assistant_whose_voice_is_deleted_gets_a_repair_until_it_has_another(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    kind: Kind,
+) -> None:
+    nana = seed_nana(emulator, kind)
+    await set_up(hass, config_entry)
+    ws = await hass_ws_client(hass)
+    bedtime = await create_assistant(ws, "Bedtime", nana)
+    kitchen = await create_assistant(ws, "Kitchen", "Cherry")
+    assert assistant_issue(hass, bedtime) is None
+
+    await hass.services.async_call(
+        DOMAIN, "delete_voice", {"config_entry_id": config_entry.entry_id, "voice": "nana"}, True
+    )
+    await hass.async_block_till_done()
+
+    issue = assistant_issue(hass, bedtime)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {
+        "pipeline": "Bedtime",
+        "voice": "nana",
+        "engine": ENTITY_ID,
+    }
+    assert assistant_issue(hass, kitchen) is None
+
+    await ws.send_json_auto_id(
+        {"type": "assist_pipeline/pipeline/update", **bedtime, "tts_voice": "Serena"}
+    )
+    assert (await ws.receive_json())["success"]
+    await config_entry.runtime_data.voices.async_refresh()
+    await hass.async_block_till_done()
+
+    assert assistant_issue(hass, bedtime) is None
+
+
+@pytest.fixture
+async def bedtime(
+    hass: HomeAssistant,
+    assist: None,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> dict[str, Any]:
+    """A voice assistant speaking with ``nana``, which was then deleted in the console (the
+    account's list, loaded before, still has it)."""
+    nana = seed_nana(emulator, HTTP_CLONE)
+    await set_up(hass, config_entry)
+    assistant = await create_assistant(await hass_ws_client(hass), "Bedtime", nana)
+    del emulator.voices[nana]
+    return assistant
+
+
+async def test_an_assistant_speaking_with_a_voice_gone_from_the_console_gets_its_repair_at_once(
+    hass: HomeAssistant, bedtime: dict[str, Any]
+) -> None:
+    # What the assistant asks for when it answers: its engine, language and voice.
+    with pytest.raises(HomeAssistantError):
+        await get_audio(hass, GOOD_NIGHT, "en", {"voice": bedtime["tts_voice"]})
+    await hass.async_block_till_done()
+
+    assert assistant_issue(hass, bedtime) is not None
+
+
+async def test_an_unloaded_account_withdraws_its_assistants_repairs(
+    hass: HomeAssistant, config_entry: MockConfigEntry, bedtime: dict[str, Any]
+) -> None:
+    await config_entry.runtime_data.voices.async_refresh()
+    await hass.async_block_till_done()
+    assert assistant_issue(hass, bedtime) is not None
+
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+    assert assistant_issue(hass, bedtime) is None
