@@ -1,0 +1,1 @@
+"""End-to-end check: a real Home Assistant (the release users run) with the integration."""
