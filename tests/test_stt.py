@@ -140,6 +140,12 @@ async def test_a_command_is_recognised_from_the_audio_the_service_heard(
         ("nb-NO", "no"),
         ("pt-BR", "pt"),
         ("fil", "fil"),
+        ("cmn", "zh"),
+        ("wuu", "zh"),
+        ("zh-yue", "yue"),
+        ("yue-HK", "yue"),
+        ("tl-PH", "fil"),
+        ("sv_se", "sv"),
     ],
 )
 async def test_every_spelling_of_a_language_reaches_the_service_as_its_code(
@@ -158,7 +164,7 @@ async def test_every_spelling_of_a_language_reaches_the_service_as_its_code(
     assert emulator.heard[0].language == code
 
 
-@pytest.mark.parametrize("tag", ["sw", "xx-YY", "", "zz_zz"])
+@pytest.mark.parametrize("tag", ["sw", "xx-YY", "", "zz_zz", "en US", "zh--CN"])
 async def test_unsupported_languages_are_refused_before_any_request(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,

@@ -6,6 +6,8 @@ Source: qwen-asr-api.md sections 0, 4 and 7 (official "Audio file recognition - 
 
 from __future__ import annotations
 
+from .languages import SupportedLanguages, parse_language
+
 DEFAULT_STT_MODEL = "qwen3-asr-flash"
 
 # Synchronous models (the whole command in one HTTP request once the speech ended) and realtime
@@ -30,10 +32,9 @@ ASR_LANGUAGES: tuple[str, ...] = (
     "th", "tr", "uk", "vi", "cs", "da", "fil", "fi", "is", "ms", "no", "pl", "sv",
 )  # fmt: skip
 
-# Primary subtags HA or users write for a language the service names otherwise.
-_ALIASES: dict[str, str] = {"cmn": "zh", "nb": "no", "nn": "no", "tl": "fil"}
-# Chinese of Hong Kong and Macau is mostly spoken Cantonese: the service's own language.
-_CANTONESE_REGIONS = frozenset({"hk", "mo"})
+# Primary subtags for a language the service names otherwise (Norwegian Bokmål and Nynorsk,
+# Tagalog); every other spelling is read by ``languages.parse_language``.
+_ALIASES: dict[str, str] = {"nb": "no", "nn": "no", "tl": "fil"}
 
 _REGIONAL_TAGS: tuple[str, ...] = (
     "zh-CN", "zh-Hans", "zh-SG", "zh-TW", "zh-Hant", "zh-HK", "zh-MO", "yue-HK",
@@ -44,24 +45,36 @@ _REGIONAL_TAGS: tuple[str, ...] = (
     "tr-TR", "uk-UA", "vi-VN", "cs-CZ", "da-DK", "fil-PH", "fi-FI", "is-IS", "ms-MY",
     "nb", "nn", "nb-NO", "nn-NO", "tl", "pl-PL", "sv-SE",
 )  # fmt: skip
-# The tags the entity lists (HA offers them in the pipeline editor); every other spelling of
-# them (case, ``_``, script subtags) is accepted too, see ``asr_language_for``.
-STT_LANGUAGE_TAGS: list[str] = sorted({*ASR_LANGUAGES, *_REGIONAL_TAGS})
 
 
 def asr_language_for(tag: str | None) -> str | None:
     """The ASR language code for an HA language tag in any spelling, or ``None``.
 
-    ``zh-CN``, ``zh_cn``, ``zh-Hans-CN`` -> ``zh``; ``zh-HK``, ``zh-Hant-HK``, ``yue`` ->
-    ``yue``; ``nb-NO`` -> ``no``; ``en-US`` -> ``en``; ``sw`` -> ``None``.
+    ``zh-CN``, ``zh_cn``, ``zh-Hans-CN``, ``cmn``, ``wuu`` -> ``zh``; ``zh-HK``,
+    ``zh-Hant-HK``, ``yue``, ``zh-yue`` -> ``yue`` (Cantonese, the service's own language
+    for it); ``nb-NO`` -> ``no``; ``en-US`` -> ``en``; ``sw`` -> ``None``.
     """
-    if not tag:
+    if not isinstance(tag, str):
         return None
-    parts = tag.strip().replace("_", "-").lower().split("-")
-    primary = _ALIASES.get(parts[0], parts[0])
-    if primary == "zh" and _CANTONESE_REGIONS.intersection(parts[1:]):
+    primary, separator, rest = tag.strip().replace("_", "-").partition("-")
+    primary = _ALIASES.get(primary.lower(), primary)
+    parsed = parse_language(primary + separator + rest, ASR_LANGUAGES)
+    if parsed is None:
+        return None
+    if parsed.language == "zh" and parsed.dialect == "Cantonese":
         return "yue"
-    return primary if primary in ASR_LANGUAGES else None
+    return parsed.language
+
+
+class SttLanguages(SupportedLanguages):
+    """The canonical tags the entity lists; ``in`` accepts every spelling of them."""
+
+    def __contains__(self, tag: object) -> bool:
+        """Whether ``tag`` is a spelling of a language the service recognises."""
+        return isinstance(tag, str) and asr_language_for(tag) is not None
+
+
+STT_LANGUAGE_TAGS = SttLanguages(sorted({*ASR_LANGUAGES, *_REGIONAL_TAGS}))
 
 
 def is_realtime_stt_model(model: str) -> bool:

@@ -11,6 +11,7 @@ variants and extensions after them (``de-DE-1996``, ``en-US-u-ca-gregory``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 import re
 
@@ -96,17 +97,20 @@ class LanguageTag:
         return LANGUAGE_CODES[self.language]
 
 
-def parse_language(tag: str | None) -> LanguageTag | None:
+def parse_language(
+    tag: str | None, languages: Collection[str] = LANGUAGE_CODES
+) -> LanguageTag | None:
     """Read a BCP 47 / POSIX language tag in any case; ``None`` when it is malformed or
-    names a language Qwen-TTS does not speak."""
+    names a language outside ``languages`` (ISO 639-1 codes; default: those Qwen-TTS
+    speaks)."""
     if not isinstance(tag, str):
         return None
     subtags = _SEPARATOR.split(tag.strip())
     if not all(_SUBTAG.fullmatch(subtag) for subtag in subtags):
         return None
     primary, rest = subtags[0].lower(), [subtag.lower() for subtag in subtags[1:]]
-    language = primary if primary in LANGUAGE_CODES else _THREE_LETTER_CODES.get(primary)
-    if language is None:
+    language = primary if primary in languages else _THREE_LETTER_CODES.get(primary)
+    if language is None or language not in languages:
         return None
     if language != "zh":
         return LanguageTag(language)

@@ -19,7 +19,7 @@ from homeassistant.components.stt import (
     SpeechToTextEntity,
 )
 from homeassistant.const import CONF_API_KEY
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -73,7 +73,8 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
 
     @property
     def supported_languages(self) -> list[str]:
-        """The tags of the languages Qwen-ASR recognises (any spelling of them is accepted)."""
+        """The tags of the languages Qwen-ASR recognises; Home Assistant's ``in`` check
+        accepts every spelling of them (``zh_cn``, ``zh-Hant-HK``...)."""
         return STT_LANGUAGE_TAGS
 
     @property
@@ -100,19 +101,6 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
     def supported_channels(self) -> list[AudioChannels]:
         """Mono: the service recognises one channel."""
         return [AudioChannels.CHANNEL_MONO]
-
-    @callback
-    def check_metadata(self, metadata: SpeechMetadata) -> bool:
-        """Accept every spelling of a recognised language (``zh_cn``, ``zh-Hant-HK``...)."""
-        if asr_language_for(metadata.language) is None:
-            return False
-        return (
-            metadata.format in self.supported_formats
-            and metadata.codec in self.supported_codecs
-            and metadata.bit_rate in self.supported_bit_rates
-            and metadata.sample_rate in self.supported_sample_rates
-            and metadata.channel in self.supported_channels
-        )
 
     async def async_process_audio_stream(
         self, metadata: SpeechMetadata, stream: AsyncIterable[bytes]
