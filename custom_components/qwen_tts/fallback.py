@@ -23,6 +23,7 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN, LOGGER
 from .dashscope import DashScopeError, LeadingHeaderStripper, pcm_to_wav, wav_header
+from .speakable import speakable
 from .speech import OutputFormat
 from .tts_cache import async_forget_message
 
@@ -155,13 +156,14 @@ class Fallback:
         await text.start()
         complete = text.complete
         if complete:
-            stream.async_set_message(text.text)
+            # The words the profile would have said (Markdown removed), not the markup.
+            stream.async_set_message("".join([piece async for piece in speakable(text.play())]))
             forget = self._hass.async_create_background_task(
                 async_forget_message(self._hass, self._profile, text.text, language, options),
                 f"{DOMAIN} forget fallback audio",
             )
         else:
-            stream.async_set_message_stream(text.play())
+            stream.async_set_message_stream(speakable(text.play()))
             forget = None
         try:
             async with aclosing(self._wav(stream, output, finished_file and complete)) as audio:
