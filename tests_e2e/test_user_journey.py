@@ -2,7 +2,7 @@
 
 Each test is one step and leaves what it made in ``journey`` for the next ones (a step whose
 prerequisite failed is skipped). Steps: onboarding (owner and token), the account against the
-emulator as a custom endpoint, a voice profile, speech fetched from the TTS proxy and decoded,
+emulator as a custom endpoint, a voice profile, speech fetched from the TTS proxy and decoded, any spelling of a language,
 ``tts.speak`` on a media player, and the voice services.
 """
 
@@ -128,6 +128,35 @@ async def test_the_profile_speaks_through_the_tts_proxy(journey: Journey) -> Non
     await until(
         journey.emulator.logged_requests,
         lambda lines: any("model=qwen3-tts-flash" in line for line in lines[before:]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "language_type"),
+    [("zh_cn", "Chinese"), ("EN-us", "English"), ("cmn", "Chinese"), ("de_AT", "German")],
+)
+async def test_any_spelling_of_a_language_speaks_in_it(
+    journey: Journey, language: str, language_type: str
+) -> None:
+    """Home Assistant checks the language against the entity's list itself: on the release
+    users run, spellings outside the canonical tags reach the profile and set its language."""
+    journey.need("entities")
+    before = len(await journey.emulator.logged_requests())
+    answer = await journey.client.post(
+        "/api/tts_get_url",
+        {
+            "engine_id": journey.entities["Bedtime"],
+            "message": f"Speak in {language}.",
+            "language": language,
+            "cache": False,
+        },
+    )
+    status, content_type, audio = await journey.client.fetch(answer["url"])
+    assert (status, content_type) == (200, "audio/mpeg")
+    assert len(audio) > 1000
+    await until(
+        journey.emulator.logged_requests,
+        lambda lines: any(f"language_type={language_type}" in line for line in lines[before:]),
     )
 
 

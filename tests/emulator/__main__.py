@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from typing import Any
 
 from .server import DashScopeEmulator
 
@@ -47,6 +48,14 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _language_type(body: dict[str, Any] | None) -> str | None:
+    """The ``language_type`` an HTTP synthesis asked for (``None`` for other requests)."""
+    synthesis_input = (body or {}).get("input")
+    if isinstance(synthesis_input, dict):
+        return synthesis_input.get("language_type")
+    return None
+
+
 async def _serve(args: argparse.Namespace) -> None:
     emu = DashScopeEmulator(api_key=args.key, host=args.host, port=args.port)
     emu.first_chunk_delay = args.first_chunk_delay
@@ -71,11 +80,12 @@ async def _serve(args: argparse.Namespace) -> None:
                 await asyncio.wait_for(stop.wait(), 0.5)
             for request in emu.requests[seen:]:
                 _LOGGER.info(
-                    "%s %s model=%s status=%s",
+                    "%s %s model=%s status=%s language_type=%s",
                     request.kind,
                     request.path,
                     request.model,
                     request.status,
+                    _language_type(request.body),
                 )
             seen = len(emu.requests)
     finally:
