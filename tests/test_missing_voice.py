@@ -4,6 +4,7 @@ speaks with it gets a repair too."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -12,7 +13,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.qwen_tts.const import DOMAIN
 
@@ -22,6 +26,7 @@ from .tts_helpers import ENTITY_ID, WAV, Speak, get_audio
 pytestmark = pytest.mark.usefixtures("tts_stack")
 
 GOOD_NIGHT = "Good night, sleep tight."
+PIPELINE_TIMEOUT = 30
 # (target model, designed): the kinds of account voice a profile or an assistant may use.
 type Kind = tuple[str, bool]
 HTTP_CLONE: Kind = ("qwen3-tts-vc-2026-01-22", False)
@@ -227,6 +232,47 @@ async def test_an_assistant_speaking_with_a_voice_gone_from_the_console_gets_its
     await hass.async_block_till_done()
 
     assert assistant_issue(hass, bedtime) is not None
+
+
+async def run_tts_stage(ws: Any, pipeline_id: str, text: str) -> dict[str, Any]:
+    """Run ``pipeline_id``'s text-to-speech stage on ``text`` as a satellite does; the
+    ``tts_output`` of its tts-end event (the URL the satellite fetches)."""
+    await ws.send_json_auto_id(
+        {
+            "type": "assist_pipeline/run",
+            "start_stage": "tts",
+            "end_stage": "tts",
+            "pipeline": pipeline_id,
+            "input": {"text": text},
+        }
+    )
+    assert (await ws.receive_json())["success"]
+    async with asyncio.timeout(PIPELINE_TIMEOUT):
+        while (event := (await ws.receive_json())["event"])["type"] != "tts-end":
+            assert event["type"] != "error", event
+    return dict(event["data"]["tts_output"])
+
+
+async def test_an_assistant_answering_with_a_voice_gone_from_the_console_gets_its_repair(
+    hass: HomeAssistant,
+    bedtime: dict[str, Any],
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The whole pipeline, as a satellite runs it: the answer's audio is refused (the voice is
+    gone) and the assistant gets its repair right then, not at the next voice refresh."""
+    ws = await hass_ws_client(hass)
+    assert assistant_issue(hass, bedtime) is None
+
+    tts_output = await run_tts_stage(ws, bedtime["pipeline_id"], GOOD_NIGHT)
+    response = await (await hass_client()).get(tts_output["url"])
+    await hass.async_block_till_done()
+
+    assert response.status >= 400
+    issue = assistant_issue(hass, bedtime)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["voice"] == "nana"
 
 
 async def test_an_unloaded_account_withdraws_its_assistants_repairs(
