@@ -13,6 +13,18 @@ import pytest_asyncio
 from .home_assistant import Client, Emulator, HomeAssistant, ffmpeg_binary
 from .journey import API_KEY, Journey
 
+# The files' names do not sort in the journey's order; a file not listed runs after these.
+STEPS = ("test_user_journey", "test_voice_command", "test_fallback")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the steps in the journey's order (the order inside a file is kept)."""
+
+    def step(item: pytest.Item) -> int:
+        return STEPS.index(item.path.stem) if item.path.stem in STEPS else len(STEPS)
+
+    items.sort(key=step)
+
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Generator[Emulator]:

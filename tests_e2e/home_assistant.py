@@ -1,7 +1,7 @@
 """A real Home Assistant (the release users run) in a child process, and a client for it.
 
 ``HomeAssistant`` writes a small config directory (this integration linked in, the development
-speaker as a media player, HTTP bound to loopback on a free port), starts ``hass`` from
+speaker as a media player, an offline speech engine for the fallback, HTTP bound to loopback on a free port), starts ``hass`` from
 ``.dev/venv-ha`` (``scripts/setup .dev/venv-ha requirements_ha.txt``) and stops it. ``Client``
 talks to it as the frontend does: REST with a bearer token, and WebSocket commands.
 """
@@ -61,6 +61,7 @@ ffmpeg:
   ffmpeg_bin: {ffmpeg}
 media_player:
   - platform: dev_speaker
+fallback_tts:
 
 logger:
   default: warning
@@ -90,6 +91,7 @@ class HomeAssistant:
         self.media.mkdir()
         (components / "qwen_tts").symlink_to(ROOT / "custom_components" / "qwen_tts")
         (components / "dev_speaker").symlink_to(ROOT / "scripts" / "dev_speaker")
+        (components / "fallback_tts").symlink_to(ROOT / "tests_e2e" / "fallback_tts")
         (self.config / "configuration.yaml").write_text(
             _configuration(self.port, self.media, self._ffmpeg), encoding="utf-8"
         )
@@ -180,8 +182,10 @@ class Emulator:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        """Start it and wait for its banner (bounded)."""
-        with self.log.open("wb") as log:
+        """Start it (again: on the same port) and wait for its banner (bounded)."""
+        # A restart appends to the same log: the requests before it stay readable.
+        start = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as log:
             self._process = subprocess.Popen(
                 [
                     sys.executable,
@@ -197,7 +201,7 @@ class Emulator:
                 stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
-        while b"DashScope emulator on" not in self.log.read_bytes():
+        while b"DashScope emulator on" not in self.log.read_bytes()[start:]:
             if self._process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the emulator did not start:\n{self.log.read_text()}")
             time.sleep(0.1)
