@@ -127,6 +127,35 @@ def test_run_on_sentence_is_never_cut_inside_a_token(limit: int, step: int | Non
     assert [t for c in chunks for t in WHOLE_TOKENS.findall(c)] == WHOLE_TOKENS.findall(text)
 
 
+# Spaces typography puts inside numbers and units: no-break (U+00A0), narrow no-break
+# (U+202F), figure (U+2007) and thin (U+2009) spaces are not between words.
+NO_BREAK_SPACES = {"nbsp": "\u00a0", "narrow nbsp": "\u202f", "figure": "\u2007", "thin": "\u2009"}
+
+
+def french_run_on(space: str) -> tuple[str, re.Pattern[str]]:
+    """A run-on of amounts, times and units written with ``space`` inside them."""
+    text = " ".join(
+        f"payer {n * 1234567:,} euros à 10{space}h{space}30 pour {n}{space}%".replace(",", space)
+        + f" puis {n * 987:,}{space}km".replace(",", space)
+        for n in range(1, 40)
+    )
+    return text, re.compile(rf"\d[\d{space}]*\d|10{space}h{space}30|\d+{space}[%k]")
+
+
+@pytest.mark.parametrize("space", NO_BREAK_SPACES.values(), ids=NO_BREAK_SPACES)
+@pytest.mark.parametrize("limit", [45, 77, 600])
+@pytest.mark.parametrize("step", [1, 4, None])
+def test_run_on_sentence_is_never_cut_at_a_no_break_space(
+    space: str, limit: int, step: int | None
+) -> None:
+    """Thousands separators and the space in "10 h 30" or "5 %" are not word boundaries."""
+    text, whole = french_run_on(space)
+    chunks = split_text(text, limit) if step is None else split_stream(text, limit, step)
+    assert all(len(c) <= limit for c in chunks)
+    assert " ".join(chunks).split(" ") == text.split(" ")
+    assert [t for c in chunks for t in whole.findall(c)] == whole.findall(text)
+
+
 def test_long_sentence_prefers_clause_breaks() -> None:
     clause = "the lights in the kitchen are still on, "
     chunks = split_text(clause * 5 + "goodnight.", 100)

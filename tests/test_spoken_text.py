@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.qwen_tts.chunking import join_sentences
 
 from .emulator import DashScopeEmulator, render_pcm
-from .test_chunking import RUN_ON, SENTENCES, WHOLE_TOKENS
+from .test_chunking import NO_BREAK_SPACES, RUN_ON, SENTENCES, WHOLE_TOKENS, french_run_on
 from .tts_helpers import FFMPEG, decode, expected_pcm, spoken_texts
 
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
@@ -155,6 +155,22 @@ async def test_a_run_on_message_is_never_cut_inside_a_token(
     assert all(len(t) <= 600 for t in texts)
     assert " ".join(texts).split() == text.split()
     assert [t for r in texts for t in WHOLE_TOKENS.findall(r)] == WHOLE_TOKENS.findall(text)
+
+
+@pytest.mark.parametrize("space", NO_BREAK_SPACES.values(), ids=NO_BREAK_SPACES)
+@pytest.mark.parametrize("size", [2, None])
+async def test_a_number_with_no_break_spaces_reaches_the_service_whole(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, space: str, size: int | None
+) -> None:
+    """A run-on in French typography: "1 234 567", "10 h 30" and "5 %" are never cut."""
+    text, whole = french_run_on(space)
+    audio = await _speak(hass, clone, text, size, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert len(texts) > 1
+    assert all(len(t) <= 600 for t in texts)
+    assert " ".join(texts).split(" ") == text.split(" ")
+    assert [t for r in texts for t in whole.findall(r)] == whole.findall(text)
 
 
 @pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])

@@ -25,15 +25,19 @@ _ABBREVIATION_END = re.compile(
     r"|Maj|Lt|Sgt|Cpl|Messrs|Mme|Mlle|Mx)\.|e\.g\.|i\.e\.|vs\.|cf\.|approx\.|viz\.|ca\.)$",
     re.IGNORECASE,
 )
+# Spaces that are not word boundaries: no-break spaces (U+00A0, U+202F narrow, U+2007 figure)
+# and the thin space (U+2009), which typography puts inside numbers ("1 234 567", "10 h 30").
+_NO_BREAK = "\u00a0\u2007\u2009\u202f"
+_BREAK = rf"[^\S{_NO_BREAK}]"
 # Where a sentence that is too long may be cut, best first: after a clause (Latin punctuation
 # followed by a space, CJK punctuation, an em dash not between digits), then between words.
 # "8:55", "3,5", "1,000,000", "2.4.1" and addresses have no space after their punctuation.
-_CLAUSE_END = re.compile(r"(?:[，、；：]|——)\s*|[,;:–—](?=\s)\s*|—(?!\d)")
-_SPACE = re.compile(r"\s+")
+_CLAUSE_END = re.compile(rf"(?:[，、；：]|——){_BREAK}*|[,;:–—](?={_BREAK}){_BREAK}*|—(?!\d)")
+_SPACE = re.compile(rf"{_BREAK}+")
 _IDEOGRAPH = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # The smallest pieces of a run without spaces: one CJK character with the punctuation after
 # it, or a run of other characters (a number, a word, an address).
-_TOKEN = re.compile(rf"[{_IDEOGRAPH}][^\s\w]*|(?:(?![{_IDEOGRAPH}])\S)+|\s+")
+_TOKEN = re.compile(rf"[{_IDEOGRAPH}][^\s\w]*|(?:(?![{_IDEOGRAPH}])[\S{_NO_BREAK}])+|{_BREAK}+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 # How much text the detector is given at once.
