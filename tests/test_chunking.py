@@ -43,6 +43,33 @@ SENTENCES = {
     "chinese curly quotes": ["他说：“我们走吧。”", "《红楼梦》很好看。"],
     "japanese": ["「はい、そうです。」", "今日は晴れです。", "明日は雨でしょうか？"],
     "mixed": ["Hello there.", "It is 3.14 degrees outside!", "你好。", "Bye"],
+    "german abbreviations": [
+        "Das ist z. B. ein gutes Beispiel, d. h. eine Regel.",
+        "Wir brauchen u. a. Mehl, Eier usw. Und Zucker bzw. Honig.",
+        "Das gilt z.B. Montags in der Str. Neu bei Nr. Sieben.",
+        "Gut.",
+    ],
+    "ordinals": [
+        "Am 3. Oktober ist der Tag der Deutschen Einheit.",
+        "Der 1. FC Köln spielt am 24. Dezember gegen Bayern.",
+        "Wir feiern den 100. Geburtstag im 2. Stock.",
+        "Schön.",
+    ],
+    "other languages' abbreviations": [
+        "M. Dupont arrive, p. ex. Paris ou Lyon.",
+        "La Sra. García y la Srta. López viven en p. ej. Madrid.",
+        "Это т. е. Москва.",
+        "Oui.",
+    ],
+    "numbers that end a sentence": [
+        "I was born in 1990.",
+        "Then I moved.",
+        "Our team won 3.",
+        "Next game is on Friday at 10.",
+        "Das Spiel endete 2:1.",
+        "Der Sieger hat 3.",
+        "Alle jubeln.",
+    ],
 }
 
 # A run-on message without a full stop, full of tokens a cut must not fall into.

@@ -29,7 +29,17 @@ CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
 TIMEOUT = 20
 # Families whose sentences a streamed reply is tried with (English and Chinese).
-STREAMED = ["titles and times", "long titles", "latin abbreviations", "quotes", "chinese quotes"]
+STREAMED = [
+    "titles and times",
+    "long titles",
+    "latin abbreviations",
+    "quotes",
+    "chinese quotes",
+    "german abbreviations",
+    "ordinals",
+    "other languages' abbreviations",
+    "numbers that end a sentence",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,31 @@ _ABBREVIATION_END = re.compile(
     r"|Maj|Lt|Sgt|Cpl|Messrs|Mme|Mlle|Mx)\.|e\.g\.|i\.e\.|vs\.|cf\.|approx\.|viz\.|ca\.)$",
     re.IGNORECASE,
 )
+# The same in other languages, as written (German, French, Spanish, Italian): "abs." or
+# "mio." end sentences in lowercase.
+_ABBREVIATION_END_CASED = re.compile(
+    r"(?:^|(?<=[\s(\"'“‘„«]))(?:usw|bzw|vgl|ggf|evtl|inkl|exkl|zzgl|bspw|sog|Nr|Str|Tel|Abs|Bd"
+    r"|Jh|Jhd|geb|gest|Dipl|Ing|Mio|Mrd|Hr|Hrn|Frl|MM|env|av|Sra|Srta|Sres|Dña|Dra|Ud|Uds|Vd"
+    r"|Vds|Lic|aprox|pág|núm|Sig|Sigg|Dott|Avv)\.$"
+)
+# Abbreviations of lowercase letters, one or two parts ("z. B.", "d. h.", "u. a.", "p. ex.",
+# "p. ej.", "т. е.", "z.B."; "a.m."/"p.m." may end a sentence): the detector ends a sentence at
+# their first or last period when a capitalized word follows (German nouns).
+_LETTER_ABBREVIATION_END = re.compile(r"(?:^|(?<=\s))(?:([^\W\d_]{1,2})\.\s?)?([^\W\d_]{1,3})\.$")
+# A sentence ending in a number of one to three digits and a period may end in an ordinal
+# (German "am 3. Oktober", "der 1. FC"): it does when the next word is a month or a noun
+# ordinals come before, or when a German article or preposition precedes one of 1-2 digits.
+# "born in 1990. Then" and "Team won 3. Next" end there.
+_MAYBE_ORDINAL_END = re.compile(r"(?:^|(?<=\s))(?:(\w+)\s+)?(\d{1,3})\.$")
+_ORDINAL_BEFORE = re.compile(r"am|im|vom|zum|zur|beim|der|die|das|den|dem|des|ab|bis|seit", re.I)
+_ORDINAL_NOUN = re.compile(
+    r"Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+    r"|Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|FC|Liga|Bundesliga|Platz"
+    r"|Stelle|Stock|Etage|Klasse|Jahrhundert|Jh|Jhd|Geburtstag|Jahrestag|Todestag|Mal|Runde"
+    r"|Spieltag|Halbzeit|Kapitel|Auflage|Woche|Advent|Weltkrieg|Reihe|Sinfonie|Symphonie|Akt"
+)
+# The next word once it is complete, or none when the next text starts otherwise.
+_FIRST_WORD = re.compile(r"\s*(?:([^\W\d_]+)(?=[\W\d_])|(?![^\W\d_])\S)")
 # Spaces that are not word boundaries: no-break spaces (U+00A0, U+202F narrow, U+2007 figure)
 # and the thin space (U+2009), which typography puts inside numbers ("1 234 567", "10 h 30").
 _NO_BREAK = "\u00a0\u2007\u2009\u202f"
@@ -131,6 +156,7 @@ class SentenceSplitter:
         """Start with no text."""
         self._detector = SentenceBoundaryDetector()
         self._held = ""  # a sentence ending in an abbreviation, joined to the next one
+        self._maybe = ""  # a sentence ending in a number and a period, until the next word
         self._limit = limit
         self._cost = cost
 
@@ -150,7 +176,9 @@ class SentenceSplitter:
     def _feed(self, text: str) -> list[str]:
         done = self._complete(self._detector.add_chunk(text))
         detector = self._detector
-        open_text = _join(self._held, detector.current_sentence + detector.remaining_text)
+        following = detector.current_sentence + detector.remaining_text
+        done += self._settle(following, final=self._cost(following) > self._limit)
+        open_text = _join(self._held, following)
         if self._cost(open_text) > self._limit:
             *pieces, rest = _wrap(open_text, self._limit, self._cost)
             done += pieces
@@ -161,28 +189,72 @@ class SentenceSplitter:
 
     def flush(self) -> list[str]:
         """Return what is left when the text has ended."""
-        rest = _join(self._held, self._detector.finish())
+        rest = self._detector.finish()
+        done = self._settle(rest, final=True)
+        rest = _join(self._held, rest)
         self._held = ""
         self._detector = SentenceBoundaryDetector()
-        return _restore(self._fit(rest)) if rest.strip() else []
+        return _restore(done + (self._fit(rest) if rest.strip() else []))
 
     def _complete(self, sentences: Iterable[str]) -> list[str]:
         """Sentences the detector found, with a wrongly ended abbreviation joined to the next."""
         done: list[str] = []
         for found in sentences:
+            done += self._settle(found, final=True)
             sentence = _join(self._held, found)
             self._held = ""
-            if _ABBREVIATION_END.search(sentence):
+            if _abbreviation_end(sentence):
                 self._held = sentence
+            elif _MAYBE_ORDINAL_END.search(sentence):
+                self._maybe = sentence
             else:
                 done += self._fit(sentence)
         return done
+
+    def _settle(self, following: str, final: bool) -> list[str]:
+        """Decide whether a sentence ending in a number ended there, once the next word is
+        known (``final``: ``following`` is all there is before the next sentence)."""
+        if not self._maybe:
+            return []
+        first = _FIRST_WORD.match(following)
+        if not first and not final:
+            return []
+        sentence, self._maybe = self._maybe, ""
+        if first and first.group(1) and _is_ordinal(sentence, first.group(1)):
+            self._held = sentence
+            return []
+        return self._fit(sentence)
 
     def _fit(self, sentence: str) -> list[str]:
         """A complete sentence, cut when it alone exceeds the limit."""
         if self._cost(sentence) > self._limit:
             return list(_wrap(sentence, self._limit, self._cost))
         return [sentence]
+
+
+def _abbreviation_end(sentence: str) -> bool:
+    """Whether the sentence ends in an abbreviation rather than at its end."""
+    if _ABBREVIATION_END.search(sentence) or _ABBREVIATION_END_CASED.search(sentence):
+        return True
+    letters = _LETTER_ABBREVIATION_END.search(sentence)
+    if not letters:
+        return False
+    first, last = letters.groups()
+    if first is None:
+        return len(last) == 1 and last.islower()
+    return first[0].islower() and f"{first}.{last}".lower() not in ("a.m", "p.m")
+
+
+def _is_ordinal(sentence: str, next_word: str) -> bool:
+    """Whether the number ending ``sentence`` is an ordinal before ``next_word``."""
+    number = _MAYBE_ORDINAL_END.search(sentence)
+    if number is None or not next_word[:1].isupper():
+        return False
+    before, digits = number.groups()
+    return bool(
+        _ORDINAL_NOUN.fullmatch(next_word)
+        or (before and _ORDINAL_BEFORE.fullmatch(before) and len(digits) <= 2)
+    )
 
 
 def _join(held: str, text: str) -> str:
