@@ -43,6 +43,12 @@ SENTENCES = {
     "chinese curly quotes": ["他说：“我们走吧。”", "《红楼梦》很好看。"],
     "japanese": ["「はい、そうです。」", "今日は晴れです。", "明日は雨でしょうか？"],
     "mixed": ["Hello there.", "It is 3.14 degrees outside!", "你好。", "Bye"],
+    "cjk quotations with who said it": [
+        "「はい。」と彼は言った。",
+        "「好的。」他说。",
+        "『本当？』と聞いた。",
+        "然后走了。",
+    ],
     "german abbreviations": [
         "Das ist z. B. ein gutes Beispiel, d. h. eine Regel.",
         "Wir brauchen u. a. Mehl, Eier usw. Und Zucker bzw. Honig.",
@@ -119,6 +125,36 @@ def test_sentences_end_only_where_they_really_end(family: str, step: int | None)
     text = _joined(SENTENCES[family])
     got = split_text(text, 600) if step is None else split_stream(text, 600, step)
     assert got == SENTENCES[family]
+
+
+# A CJK quotation followed directly by a quotative particle or who said it is one sentence;
+# any other text after the quote is the next sentence.
+QUOTATIONS = [
+    ("「はい。」と彼は言った。次へ進みます。", ["「はい。」と彼は言った。", "次へ進みます。"]),
+    ("『本当？』と聞いた。はい。", ["『本当？』と聞いた。", "はい。"]),
+    (
+        "「行くよ！」って言った。「はい。」という返事だった。",
+        ["「行くよ！」って言った。", "「はい。」という返事だった。"],
+    ),
+    ("“好的。”他说。然后走了。", ["“好的。”他说。", "然后走了。"]),
+    (
+        "「好的。」她笑着问道。“走吧！”他们说。好。",
+        ["「好的。」她笑着问道。", "“走吧！”他们说。", "好。"],
+    ),
+    ("“네.”라고 그가 말했다. 좋아요.", ["“네.”라고 그가 말했다.", "좋아요."]),
+    ("「好的。」然后走了。", ["「好的。」", "然后走了。"]),
+    ("「はい。」ところで元気？「うん。」", ["「はい。」", "ところで元気？", "「うん。」"]),
+    ("他说：“我们走吧。”大家都同意了。", ["他说：“我们走吧。”", "大家都同意了。"]),
+]
+
+
+@pytest.mark.parametrize(("text", "sentences"), QUOTATIONS)
+@pytest.mark.parametrize("step", [1, 2, 3, None])
+def test_a_cjk_quotation_goes_on_with_who_said_it(
+    text: str, sentences: list[str], step: int | None
+) -> None:
+    got = split_text(text, 600) if step is None else split_stream(text, 600, step)
+    assert got == sentences
 
 
 def test_asterisks_in_text_are_kept() -> None:

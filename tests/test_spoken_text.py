@@ -35,6 +35,7 @@ STREAMED = [
     "latin abbreviations",
     "quotes",
     "chinese quotes",
+    "cjk quotations with who said it",
     "german abbreviations",
     "ordinals",
     "other languages' abbreviations",

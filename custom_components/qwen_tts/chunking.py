@@ -49,6 +49,19 @@ _ORDINAL_NOUN = re.compile(
     r"|Spieltag|Halbzeit|Kapitel|Auflage|Woche|Advent|Weltkrieg|Reihe|Sinfonie|Symphonie|Akt"
 )
 # The next word once it is complete, or none when the next text starts otherwise.
+# A sentence ending inside a CJK quotation (。」, ！』, 。”) goes on when the quote is followed
+# directly by a quotative particle or who said it: 「はい。」と彼は言った, 『本当？』って,
+# “好的。”他说, 「好的。」她笑着问道, “네.”라고. Any other text after the quote starts a new
+# sentence (「好的。」然后走了).
+_QUOTE_CLOSE = "」』”’）》〉】"
+_QUOTE_END = re.compile(rf"[。！？!?.…][{_QUOTE_CLOSE}]+$")
+_ATTRIBUTION = re.compile(
+    r"って|という|といった|とか|との|と(?=[^\u3041-\u309f])"
+    r"|(?:[他她它我你您]们?|大家)[^\s。！？，、]{0,3}?[说问答喊道]|说|问道|答道|喊道|笑道"
+    r"|이?라고|하고"
+)
+_ATTRIBUTION_FIRST = frozenset("っと他她它我你您大说问答喊笑이라하")
+_ATTRIBUTION_SPAN = 6
 _FIRST_WORD = re.compile(r"\s*(?:([^\W\d_]+)(?=[\W\d_])|(?![^\W\d_])\S)")
 # Spaces that are not word boundaries: no-break spaces (U+00A0, U+202F narrow, U+2007 figure)
 # and the thin space (U+2009), which typography puts inside numbers ("1 234 567", "10 h 30").
@@ -156,7 +169,7 @@ class SentenceSplitter:
         """Start with no text."""
         self._detector = SentenceBoundaryDetector()
         self._held = ""  # a sentence ending in an abbreviation, joined to the next one
-        self._maybe = ""  # a sentence ending in a number and a period, until the next word
+        self._maybe = ""  # a sentence that may go on (an ordinal, a quote), until it is known
         self._limit = limit
         self._cost = cost
 
@@ -205,22 +218,22 @@ class SentenceSplitter:
             self._held = ""
             if _abbreviation_end(sentence):
                 self._held = sentence
-            elif _MAYBE_ORDINAL_END.search(sentence):
+            elif _MAYBE_ORDINAL_END.search(sentence) or _QUOTE_END.search(sentence):
                 self._maybe = sentence
             else:
                 done += self._fit(sentence)
         return done
 
     def _settle(self, following: str, final: bool) -> list[str]:
-        """Decide whether a sentence ending in a number ended there, once the next word is
-        known (``final``: ``following`` is all there is before the next sentence)."""
+        """Decide whether a sentence that may go on ended, once the text after it tells
+        (``final``: ``following`` is all there is before the next sentence)."""
         if not self._maybe:
             return []
-        first = _FIRST_WORD.match(following)
-        if not first and not final:
+        goes_on = _goes_on(self._maybe, following, final)
+        if goes_on is None:
             return []
         sentence, self._maybe = self._maybe, ""
-        if first and first.group(1) and _is_ordinal(sentence, first.group(1)):
+        if goes_on:
             self._held = sentence
             return []
         return self._fit(sentence)
@@ -245,6 +258,22 @@ def _abbreviation_end(sentence: str) -> bool:
     return first[0].islower() and f"{first}.{last}".lower() not in ("a.m", "p.m")
 
 
+def _goes_on(sentence: str, following: str, final: bool) -> bool | None:
+    """Whether a sentence ending in a number or a quote goes on in ``following``; None while
+    the text that tells has not arrived."""
+    if _QUOTE_END.search(sentence):
+        if _ATTRIBUTION.match(following):
+            return True
+        waiting = not following or (
+            following[0] in _ATTRIBUTION_FIRST and len(following) < _ATTRIBUTION_SPAN
+        )
+        return None if waiting and not final else False
+    first = _FIRST_WORD.match(following)
+    if not first:
+        return None if not final else False
+    return bool(first.group(1) and _is_ordinal(sentence, first.group(1)))
+
+
 def _is_ordinal(sentence: str, next_word: str) -> bool:
     """Whether the number ending ``sentence`` is an ordinal before ``next_word``."""
     number = _MAYBE_ORDINAL_END.search(sentence)
@@ -258,7 +287,11 @@ def _is_ordinal(sentence: str, next_word: str) -> bool:
 
 
 def _join(held: str, text: str) -> str:
-    return f"{held} {text.lstrip()}" if held else text
+    if not held:
+        return text
+    if held[-1] in _QUOTE_CLOSE and _CJK.match(text[:1]):
+        return held + text  # 「はい。」と言った: the quote went on without a space
+    return f"{held} {text.lstrip()}"
 
 
 def _restore(pieces: list[str]) -> list[str]:
