@@ -65,6 +65,17 @@ NOT_PUBLIC = {
     "home-arpa": "http://router.home.arpa/a.wav",
     "internal": "http://metadata.google.internal/a.wav",
     "localdomain": "http://nas.localdomain/a.wav",
+    # percent-escapes, decoded as URL parsers do
+    "escaped-digit": "http://127.0.0.%31/a.wav",
+    "escaped-dot": "http://127%2e0%2e0%2e1/a.wav",
+    "escaped-name": "http://printer.%6cocal/a.wav",
+    "escaped-trailing-dot": "http://printer.local%2e/a.wav",
+    "escaped-all": "http://%6c%6f%63%61%6c%68%6f%73%74.%6c%6f%63%61%6c/a.wav",
+    "escaped-twice": "http://127.0.0.%2531/a.wav",
+    "escaped-private": "http://192.168.%31.1/a.wav",
+    "escaped-full-width": "http://127.0.0.\uff0531/a.wav",
+    "v6-site-local": "http://[fec0::1]/a.wav",
+    "v6-site-local-upper": "http://[FEC0:0:0:1::5]/a.wav",
 }
 
 NOT_A_URL = {
@@ -84,6 +95,9 @@ NOT_A_URL = {
     "label-too-long": "http://" + "a" * 64 + ".com/a.wav",
     "name-too-long": "http://" + ".".join(["abcdefghij"] * 24) + ".com/a.wav",
     "empty-label": "http://example..com/a.wav",
+    "escaped-public-name": "http://ex%61mple.com/a.wav",
+    "percent-no-escape": "http://example.com%zz/a.wav",
+    "escaped-bad-utf8": "http://example%ff.com/a.wav",
 }
 
 PUBLIC = {
@@ -115,8 +129,14 @@ def test_a_public_url_passes(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    [NOT_PUBLIC[name] for name in ("short", "octal", "hex", "decimal-number", "v6-mapped")]
-    + [NOT_A_URL["backslash"]],
+    [
+        NOT_PUBLIC[name]
+        for name in (
+            *("short", "octal", "hex", "decimal-number", "v6-mapped", "v6-site-local"),
+            *("escaped-digit", "escaped-name", "escaped-trailing-dot", "escaped-all"),
+        )
+    ]
+    + [NOT_A_URL["backslash"], NOT_A_URL["escaped-public-name"]],
 )
 async def test_create_voice_refuses_it_before_sending_anything(
     hass: HomeAssistant,

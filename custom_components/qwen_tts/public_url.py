@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Names of local networks (RFC 6761, 6762, 8375; common router and corporate suffixes).
 LOCAL_SUFFIXES = (
@@ -49,7 +49,29 @@ def url_problem(url: str) -> str | None:
         return "invalid_url"
     if parts.username is not None or parts.password is not None:
         return "invalid_url"  # user@host: read differently by different parsers
-    host = unicodedata.normalize("NFKC", parts.hostname).translate(_DOTS).lower().rstrip(".")
+    if "[" in parts.netloc:  # an IPv6 literal, where "%" starts a zone id
+        return _host_problem(parts.hostname)
+    return _name_problem(parts.hostname)
+
+
+def _name_problem(name: str) -> str | None:
+    """Judge a host that is not an IPv6 literal. Percent-escapes are decoded first, as URL
+    parsers (WHATWG, Go) do: ``127.0.0.%31`` and ``printer.%6cocal`` are local; a public
+    host spelled with escapes is read differently by different parsers, so it is invalid."""
+    name = unicodedata.normalize("NFKC", name)  # a full-width "％" is a "%"
+    if "%" not in name:
+        return _host_problem(name)
+    try:
+        decoded = unquote(name, errors="strict")
+    except UnicodeDecodeError:
+        return "invalid_url"
+    if decoded == name:
+        return "invalid_url"  # a "%" that starts no escape
+    return _name_problem(decoded) or "invalid_url"
+
+
+def _host_problem(name: str) -> str | None:
+    host = unicodedata.normalize("NFKC", name).translate(_DOTS).lower().rstrip(".")
     if not host:
         return "invalid_url"
     try:
@@ -98,6 +120,8 @@ def is_public(address: Address) -> bool:
             or _compatible_ipv4(address)
         )
         if inner is not None and not is_public(inner):
+            return False
+        if address.is_site_local:  # fec0::/10, deprecated but still routed in some sites
             return False
     return address.is_global and not address.is_multicast and not address.is_reserved
 
