@@ -35,7 +35,7 @@ MARKUP = {
     "link with title": ('Read [this](https://x.org/a "A page") first.', "Read this first."),
     "reference link": ("See [the guide][1] too.\n\n[1]: https://x.org", "See the guide too.\n\n"),
     "image": ("![A sleeping cat](https://x.org/cat.png) Cute.", "A sleeping cat Cute."),
-    "footnotes": ("True[^1] and cited[2].\n\n[^1]: Source.", "True and cited.\n\n"),
+    "footnotes": ("True[^1] and noted[^note].\n\n[^1]: Source.", "True and noted.\n\n"),
     # Quotes, tables, rules, HTML.
     "quote": ("> Quoted here.\n> > Nested.", "Quoted here.\nNested."),
     "table": (
@@ -45,6 +45,10 @@ MARKUP = {
     "rules": ("Above\n\n---\n\n***\n___\nBelow", "Above\n\n\n\n\n\nBelow"),
     "setext": ("Title\n=====\nText", "Title\n\nText"),
     "html": ("Tom &amp; Jerry<br>and <b>more</b>.", "Tom & Jerry and more."),
+    "html with attributes": (
+        '<p class="x">Hi</p> <SPAN>there</SPAN>, <h2>now</h2>.',
+        "Hi there, now.",
+    ),
     # URLs: said by their host, never letter by letter.
     "url": ("Visit https://www.example.com/a/b?c=d, it's great.", "Visit example.com, it's great."),
     "url in parentheses": ("(see https://docs.example.org/x_y).", "(see docs.example.org)."),
@@ -53,9 +57,20 @@ MARKUP = {
     "url in cjk": ("请访问https://example.com/zh谢谢。", "请访问example.com谢谢。"),
     "url with port": ("Try http://192.168.1.5:8123/lovelace.", "Try 192.168.1.5."),
     "url as link text": ("[https://x.org/a/b](https://x.org/a/b)", "x.org"),
+    "www in capitals": ("Visit WWW.EXAMPLE.COM/path?x=1&y=2 today.", "Visit example.com today."),
+    "scheme in capitals": ("Open HTTPS://Example.ORG/A/B now.", "Open example.org now."),
+    "ipv6 host": ("Open https://[2001:db8::1]:8123/x now.", "Open 2001:db8::1 now."),
+    "ipv6 loopback": ("Try http://[::1]/api first.", "Try ::1 first."),
+    "idn host": ("Open https://例子.测试 now.", "Open 例子.测试 now."),
+    "idn host with path": ("Open https://bücher.de/a/b?c=1 now.", "Open bücher.de now."),
 }
 
 KEPT = [
+    "Keep a/github.com/x, README.md/x, setup.py/y and 3.5/4 as they are.",
+    "Press [1] to confirm or [2] to cancel.",
+    "The value arr[0] is set, and arr[1] too.",
+    "Use Array<String> and List<Item> here.",
+    "Types Map<K, V> and Optional<User> differ.",
     "Compute 5 * 3 and 2*3*4.",
     "I like C# and F#, #hashtags too.",
     "Use a_b, snake_case_name and file_2.txt.",
@@ -91,6 +106,23 @@ def test_markup_is_removed_and_the_words_stay(name: str, step: int | None) -> No
 def test_text_that_is_not_markup_is_kept(text: str, step: int | None) -> None:
     expected = text.replace("\\*", "*").replace("\\_", "_")
     assert speak(text, step) == expected
+
+
+# A host with a well-known top-level domain followed by a path is a URL without a scheme.
+BARE_URLS = {
+    "Visit github.com/home-assistant/core/issues?q=is%3Aopen today.": "Visit github.com today.",
+    "See docs.python.org/3/library/re.html, it helps.": "See docs.python.org, it helps.",
+    "Open my-site.co.uk/a_b/c now.": "Open my-site.co.uk now.",
+    "Try home-assistant.io:8123/lovelace later.": "Try home-assistant.io later.",
+}
+
+
+@pytest.mark.parametrize(("text", "spoken"), BARE_URLS.items())
+@pytest.mark.parametrize("step", [4, None])
+def test_a_bare_url_is_said_by_its_host(text: str, spoken: str, step: int | None) -> None:
+    """Whole, or streamed in deltas that do not end right after the host's first dot (then
+    its first label is passed on as a word ending a sentence: see README)."""
+    assert speak(text, step) == spoken
 
 
 def test_streamed_text_is_returned_as_soon_as_it_is_settled() -> None:

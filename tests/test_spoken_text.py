@@ -275,3 +275,45 @@ async def test_a_message_of_markup_only_is_refused(
             await anext(aiter(stream.async_stream_result()))
     assert caught.value.translation_key == "empty_message"
     assert emulator.requests_of("synthesis_stream") == emulator.requests_of("realtime") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Press [1] to confirm or [2] to cancel. Thanks.",
+        "The value arr[0] is set. Then arr[1] follows.",
+        "Use Array<String> and Map<K, V> types. Or List<Item>.",
+    ],
+)
+@pytest.mark.parametrize("size", [2, None])
+async def test_brackets_and_type_parameters_that_are_not_markup_reach_the_service(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, text: str, size: int | None
+) -> None:
+    """Option numbers, indexes and generic types are words to say, not markup."""
+    audio = await _speak(hass, clone, text, size, {**WAV, "voice": "mom"})
+
+    texts = await _received(emulator, audio)
+    assert " ".join(texts) == text
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "Visit github.com/home-assistant/core/issues?q=is%3Aopen today.",
+            "Visit github.com today.",
+        ),
+        ("Visit WWW.EXAMPLE.COM/path?x=1&y=2 today.", "Visit example.com today."),
+        ("Open https://bücher.de/a/b?c=1 now.", "Open bücher.de now."),
+        ("Open https://[2001:db8::1]:8123/x now.", "Open 2001:db8::1 now."),
+    ],
+)
+@pytest.mark.parametrize("size", [3, None])
+async def test_a_url_in_any_spelling_is_said_by_its_host(
+    hass: HomeAssistant, clone: str, emulator: DashScopeEmulator, case: tuple[str, str],
+    size: int | None,
+) -> None:  # fmt: skip
+    text, spoken = case
+    audio = await _speak(hass, clone, text, size, {**WAV, "voice": "mom"})
+
+    assert " ".join(await _received(emulator, audio)) == spoken

@@ -11,8 +11,8 @@ alike, holding back only what may still turn out to be markup:
 - ``**bold**``, ``*italic*``, ``__bold__``, ``_italic_``, ``~~struck~~``: the delimiters go;
 - code spans lose their backticks, code fences their fence lines (the code is kept);
 - links and images keep their text (``[the docs](https://…)`` is "the docs", an image its alt
-  text); footnote and citation marks (``[^1]``, ``[1]``), reference definitions and HTML tags
-  go; character entities (``&amp;``) are decoded; tables lose their pipes and separator rows
+  text); footnote marks (``[^1]``), reference definitions and HTML tags go (``[1]``,
+  ``arr[0]`` and ``Array<String>`` are text); character entities (``&amp;``) are decoded; tables lose their pipes and separator rows
   (cells are read with commas), horizontal rules go;
 - a bare URL or an autolink (``https://www.example.com/a/b?c=d``) is said by its host
   (``example.com``), never letter by letter and never cut in two; e-mail addresses stay.
@@ -54,22 +54,46 @@ _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*(?=\n?$)")
 
+# HTML elements found in text (HTML's own names): "Array<String>" or "List<T>" is no tag.
+_HTML_TAGS = (
+    "a|abbr|address|article|aside|audio|b|big|blockquote|body|br|button|caption|center|cite"
+    "|code|col|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|head"
+    "|header|hr|html|i|iframe|img|input|ins|kbd|label|li|main|mark|nav|ol|option|p|picture|pre"
+    "|q|rp|rt|ruby|s|samp|script|section|select|small|source|span|strike|strong|style|sub"
+    "|summary|sup|table|tbody|td|textarea|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr"
+)
+# Top-level domains that make "github.com/…" a URL without a scheme or "www." (followed by a
+# path; "example.com" alone is said as written anyway).
+_TLDS = (
+    "com|org|net|io|dev|app|ai|co|edu|gov|info|me|tv|uk|de|fr|cn|jp|ru|us|eu|ch|nl|it|es|ca"
+    "|au|in|br|kr|tw|hk|xyz|tech|cloud|site|online|blog|page|link|gg|ly|fm|be|at|se|no|dk|fi"
+    "|pl|cz"
+)
 _INLINE = re.compile(
     r"""(?P<escape>\\[!-/:-@\[-`{-~])
     |(?P<ticks>`+)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)
     |(?P<tick>`+)
     |!\[(?P<alt>[^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\n]*")?\)
     |\[(?P<text>[^\]\n]+)\](?:\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\n]*")?\)|\[[^\]\n]*\])
-    |(?P<note>\[\^[^\]\n]+\]|\[\d{1,3}\])
+    |(?P<note>\[\^[^\]\n]+\])
     |<(?P<autolink>[A-Za-z][A-Za-z0-9+.-]*://[^\s<>]+|[^\s<>@]+@[^\s<>@]+)>
-    |(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)
-    |(?P<url>(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>CJK]*[^\s<>CJK.,:;!?'")\]*_~])
+    |(?P<tag></?(?i:TAGS)(?:\s[^<>\n]*)?/?>)
+    |(?P<url>[A-Za-z][A-Za-z0-9+.-]*://(?:[^\s/@<>]+@)?(?:\[[0-9A-Fa-f:.]+\]|HOST)(?:/PATH?|[:?\#]PATH)?
+      |(?i:www\.)PATH
+      |(?<![\w@./:-])(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?i:TLDS)(?::[0-9]{1,5})?/PATH?)
     |(?P<entity>&(?:[A-Za-z][A-Za-z0-9]{1,7}|\#[0-9]{1,6}|\#[xX][0-9A-Fa-f]{1,6});)
-    |(?P<delimiter>\*+|_+|~~+)""".replace("CJK", _CJK_CHARS),
+    |(?P<delimiter>\*+|_+|~~+)""".replace("PATH", r"(?:[^\s<>CJK]*[^\s<>CJK.,:;!?'\")\]*_~])")
+    .replace("HOST", r"(?:LABEL\.)*LABEL")
+    .replace("LABEL", r"(?:[^\W_]|-)+")
+    .replace("CJK", _CJK_CHARS)
+    .replace("TAGS", _HTML_TAGS)
+    .replace("TLDS", _TLDS),
     re.VERBOSE,
 )
 # A word that ends a sentence and cannot be the start of markup or a URL.
 _SENTENCE_WORD = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*[.!?]+")
+# A dot before a letter: "docs.python." may be a host still arriving ("3.5." may not).
+_HOST_LIKE = re.compile(r"\.[^\W\d_]")
 # Where an inline construct opens: held back until it closes (or its line ends).
 _OPENER = re.compile(r"`+|!?\[|<(?=[A-Za-z/])")
 
@@ -236,8 +260,9 @@ def _settled(raw: str) -> int:
     while index >= 0 and not (raw[index].isspace() or _CJK_BREAK.match(raw[index])):
         index -= 1
     tail = raw[index + 1 :]
-    if _SENTENCE_WORD.fullmatch(tail) and not tail.lower().startswith("www."):
-        return len(raw)
+    word = tail.rstrip(".!?")
+    if _SENTENCE_WORD.fullmatch(tail) and not _HOST_LIKE.search(word) and word.lower() != "www":
+        return len(raw)  # ("docs.python." or "www." may be a host still arriving)
     return index + 1
 
 
@@ -249,8 +274,8 @@ def _open_at(raw: str, count: int) -> int:
         start = opener.start()
         if start >= count:
             break
-        if start < position or len(raw) - start > _MAX_HOLD:
-            continue
+        if start < position or len(raw) - start > _MAX_HOLD or raw.endswith("://", 0, start):
+            continue  # (an IPv6 host: "https://[2001:db8::1]/")
         match = _INLINE.match(raw, start)
         if match is None or match.group("tick") or match.end() > count:
             return start  # not closed yet (a closing backtick or bracket may still come)
