@@ -148,14 +148,16 @@ async def test_audio_trickled_in_crumbs_stops_at_the_overall_bound(
 ) -> None:
     """Each piece comes within the gap, but all of them would take far longer than the text's
     overall bound."""
+    # A piece every 0.3 s, three times within the gap even on a loaded machine; the message's
+    # audio would take about 2 s at that pace.
     emulator.chunk_interval = 0.3
-    bounds = StreamBounds(first_audio=0.6, audio_gap=0.4, base_wait=1.0, wait_per_char=0.0)
+    bounds = StreamBounds(first_audio=1.0, audio_gap=1.0, base_wait=1.2, wait_per_char=0.0)
 
     elapsed, result = await _timed(_collect(speak(_client(http, emulator, bounds))))
 
     assert isinstance(result, StalledStreamError)
-    assert "not finished within 1 s" in str(result)
-    assert 1.0 <= elapsed < 1.0 + SLACK
+    assert "not finished within 1.2 s" in str(result)
+    assert 1.2 <= elapsed < 1.2 + SLACK
 
 
 @pytest.mark.parametrize(
