@@ -18,7 +18,9 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.qwen_tts.const import DOMAIN
+from custom_components.qwen_tts.const import CONF_REGION, DOMAIN
+from custom_components.qwen_tts.dashscope import AuthError
+from custom_components.qwen_tts.errors import to_ha_error
 from custom_components.qwen_tts.voices import CLONE_MODELS, DESIGN_MODELS
 
 from . import sample_audio
@@ -541,9 +543,27 @@ async def test_a_refused_api_key_starts_reauthentication(
         await _create_voice(hass, setup_integration, "gm", url=SAMPLE_URL)
     await hass.async_block_till_done()
 
-    assert err.value.translation_key == "auth_failed"
+    assert err.value.translation_key == "auth_failed_endpoint"
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+@pytest.mark.parametrize(
+    ("region", "key"),
+    [("custom", "auth_failed_endpoint"), ("intl", "auth_failed"), ("cn", "auth_failed")],
+)
+def test_a_refused_key_points_at_the_region_only_where_there_is_one(
+    hass: HomeAssistant, region: str, key: str
+) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, data={CONF_REGION: region})
+    messages = json.loads(
+        (Path(__file__).parents[1] / "custom_components/qwen_tts/translations/en.json").read_text()
+    )["exceptions"]
+
+    err = to_ha_error(AuthError("refused", code="InvalidApiKey"), None, entry)
+
+    assert err.translation_key == key
+    assert ("region" in messages[key]["message"]) is (region != "custom")
 
 
 async def test_the_account_must_be_loaded(

@@ -322,7 +322,7 @@ async def test_refused_session_stops_reading_the_text(
     released = asyncio.Event()
 
     err = await _stream_error(hass, setup_integration, _still_writing(released), WAV)
-    assert err.translation_key == "auth_failed"
+    assert err.translation_key == "auth_failed_endpoint"
     async with asyncio.timeout(TIMEOUT):
         await released.wait()
 

@@ -734,7 +734,7 @@ class Fault:
 FAULTS: dict[str, tuple[Callable[[DashScopeEmulator], None], Fault]] = {
     "401": (
         lambda emu: emu.fail_next(401, "InvalidApiKey"),
-        Fault("auth_failed", "refused the API key"),
+        Fault("auth_failed_endpoint", "refused the API key"),
     ),
     "429": (
         lambda emu: emu.fail_next(429, "Throttling.RateQuota"),

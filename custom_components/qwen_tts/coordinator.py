@@ -19,6 +19,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from .cache_clearing import KnownVoices
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
+from .errors import refused_key_key
 from .health import StatusTracker
 from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_update_voice_issues
@@ -87,11 +88,13 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         self.update_interval = REFRESH_INTERVAL
         return {v.voice: v for v in voices}
 
-    @staticmethod
-    def _failure(err: DashScopeError) -> ConfigEntryAuthFailed | UpdateFailed:
+    def _failure(self, err: DashScopeError) -> ConfigEntryAuthFailed | UpdateFailed:
         """A refused key starts reauthentication; anything else is retried."""
         if isinstance(err, AuthError):
-            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key=refused_key_key(self.config_entry, "invalid_auth"),
+            )
         return UpdateFailed(
             translation_domain=DOMAIN,
             translation_key="voices_unavailable",

@@ -6,7 +6,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .const import DOMAIN
+from .const import CONF_REGION, DOMAIN
 from .dashscope import (
     AccountError,
     AudioLimitError,
@@ -25,6 +25,7 @@ from .dashscope import (
     StalledStreamError,
     VoiceNotFoundError,
 )
+from .dashscope.endpoint import Region
 from .dashscope.enrollment import friendly_name
 
 # Most specific first: StalledStreamError is a DashScopeTimeoutError, which is a
@@ -54,6 +55,14 @@ def translation_key_for(err: DashScopeError) -> str:
         if isinstance(err, error_type):
             return key
     return "unknown_error"
+
+
+def refused_key_key(entry: ConfigEntry | None, key: str) -> str:
+    """``key`` for a refused API key, or its ``_endpoint`` variant for an account on a custom
+    endpoint, which has no region to point at."""
+    if entry is not None and entry.data.get(CONF_REGION) == Region.CUSTOM:
+        return f"{key}_endpoint"
+    return key
 
 
 def report_failure(hass: HomeAssistant, entry: ConfigEntry, err: DashScopeError) -> None:
@@ -97,7 +106,11 @@ def to_ha_error(
         )
     return HomeAssistantError(
         translation_domain=DOMAIN,
-        translation_key=translation_key_for(err),
+        translation_key=(
+            refused_key_key(entry, "auth_failed")
+            if isinstance(err, AuthError)
+            else translation_key_for(err)
+        ),
         translation_placeholders={
             "message": err.message,
             "code": err.code or "-",

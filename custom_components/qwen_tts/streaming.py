@@ -46,6 +46,7 @@ import dataclasses
 from typing import Any, Protocol
 
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
+from homeassistant.config_entries import ConfigEntry
 
 from .const import DOMAIN
 from .dashscope import (
@@ -80,21 +81,28 @@ class Speech(Protocol):
         """The whole audio of ``message``."""
 
 
-def stream_tts_audio(stream: Speech, request: TTSAudioRequest) -> TTSAudioResponse:
+def stream_tts_audio(
+    stream: Speech, request: TTSAudioRequest, entry: ConfigEntry | None = None
+) -> TTSAudioResponse:
     """The entity's ``async_stream_tts_audio``: audio of ``request.message_gen`` as it comes.
 
-    DashScope failures become translated ``HomeAssistantError``s.
+    DashScope failures become translated ``HomeAssistantError``s, worded for ``entry``'s
+    endpoint.
     """
-    return TTSAudioResponse(stream.output.extension, _translated(stream.audio(request.message_gen)))
+    return TTSAudioResponse(
+        stream.output.extension, _translated(stream.audio(request.message_gen), entry)
+    )
 
 
-async def _translated(audio: AsyncGenerator[bytes]) -> AsyncGenerator[bytes]:
+async def _translated(
+    audio: AsyncGenerator[bytes], entry: ConfigEntry | None
+) -> AsyncGenerator[bytes]:
     async with aclosing(audio):
         try:
             async for chunk in audio:
                 yield chunk
         except DashScopeError as err:
-            raise to_ha_error(err) from err
+            raise to_ha_error(err, entry=entry) from err
 
 
 class SpeechStream:

@@ -167,7 +167,7 @@ class QwenTTSEntity(TextToSpeechEntity):
             LOGGER.debug("Speaking %d characters (%s)", len(message), stream.output)
             audio = await stream.file(message)
         except DashScopeError as err:
-            raise to_ha_error(err) from err
+            raise to_ha_error(err, entry=self._entry) from err
         return stream.output.extension, audio
 
     async def async_stream_tts_audio(self, request: TTSAudioRequest) -> TTSAudioResponse:
@@ -176,8 +176,8 @@ class QwenTTSEntity(TextToSpeechEntity):
         try:
             stream = await self._async_speech(request.options, request.language)
         except DashScopeError as err:
-            raise to_ha_error(err) from err
-        return stream_tts_audio(stream, request)
+            raise to_ha_error(err, entry=self._entry) from err
+        return stream_tts_audio(stream, request, self._entry)
 
     async def _async_speech(self, options: Mapping[str, Any], language: str) -> Speech:
         """The call's speech: the profile's plan, or only the fallback when the plan needs
