@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 import contextlib
 import json
 import logging
@@ -265,6 +265,32 @@ class RealtimeConnection:
                     await ws.close()
                 return
 
+    @contextlib.contextmanager
+    def _iteration(self, name: str) -> Iterator[None]:
+        """One reader at a time, inside ``async with``: ``name()`` is that reader."""
+        if self._ws is None:
+            raise RuntimeError("use the session with 'async with' first")
+        if self._iterating:
+            raise RuntimeError(f"{name}() is already being iterated")
+        self._iterating = True
+        try:
+            yield
+        finally:
+            self._iterating = False
+
+    async def _next_event(self, what: str) -> JsonObject:
+        """The next event; a queued error raises, and so does a socket closed before
+        ``session.finished`` (``IncompleteAudioError``, ``what`` names the session kind)."""
+        item = await self._next()
+        if isinstance(item, DashScopeError):
+            raise item
+        if isinstance(item, _Closed):
+            raise IncompleteAudioError(
+                f"{what}: the service closed the socket before session.finished",
+                code=str(item.code) if item.code is not None else None,
+            )
+        return item
+
     async def _next(self) -> _Event:
         """The next queued event; while the service owes one, within the watch's bounds."""
         while True:
@@ -402,21 +428,9 @@ class RealtimeSession(RealtimeConnection):
         Audio of every response of the session is yielded in arrival order. Returns at once
         if the session already finished.
         """
-        if self._ws is None:
-            raise RuntimeError("use the session with 'async with' first")
-        if self._iterating:
-            raise RuntimeError("audio() is already being iterated")
-        self._iterating = True
-        try:
+        with self._iteration("audio"):
             while not self._finished:
-                item = await self._next()
-                if isinstance(item, DashScopeError):
-                    raise item
-                if isinstance(item, _Closed):
-                    raise IncompleteAudioError(
-                        "realtime: the service closed the socket before session.finished",
-                        code=str(item.code) if item.code is not None else None,
-                    )
+                item = await self._next_event("realtime")
                 event_type = item.get("type")
                 if event_type == "response.audio.delta":
                     delta = as_str(item.get("delta"))
@@ -444,8 +458,6 @@ class RealtimeSession(RealtimeConnection):
                     self.characters += characters
                     if characters and self._on_usage is not None:
                         self._on_usage(Usage(characters=characters))
-        finally:
-            self._iterating = False
 
     async def append(self, text: str) -> None:
         """Send ``input_text_buffer.append``."""

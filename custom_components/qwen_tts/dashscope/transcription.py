@@ -16,10 +16,10 @@ from collections.abc import AsyncGenerator
 import aiohttp
 
 from .bounds import ProgressWatch
-from .errors import DashScopeError, IncompleteAudioError, ProtocolError
+from .errors import DashScopeError, ProtocolError
 from .http import JsonObject, as_object, as_str
 from .models import TranscriptionSettings, TranscriptUpdate
-from .realtime import _OWED, RealtimeConnection, _Closed, _Event
+from .realtime import _OWED, RealtimeConnection, _Event
 
 PARTIAL = "conversation.item.input_audio_transcription.text"
 COMPLETED = "conversation.item.input_audio_transcription.completed"
@@ -133,26 +133,11 @@ class TranscriptionSession(RealtimeConnection):
 
     async def updates(self) -> AsyncGenerator[TranscriptUpdate]:
         """Yield the text so far as it changes; the last update is ``final``."""
-        if self._ws is None:
-            raise RuntimeError("use the session with 'async with' first")
-        if self._iterating:
-            raise RuntimeError("updates() is already being iterated")
-        self._iterating = True
-        try:
+        with self._iteration("updates"):
             while not self._finished:
-                item = await self._next()
-                if isinstance(item, DashScopeError):
-                    raise item
-                if isinstance(item, _Closed):
-                    raise IncompleteAudioError(
-                        "realtime recognition: the service closed the socket before "
-                        "session.finished",
-                        code=str(item.code) if item.code is not None else None,
-                    )
+                item = await self._next_event("realtime recognition")
                 if (update := self._update(item)) is not None:
                     yield update
-        finally:
-            self._iterating = False
 
     def _update(self, event: JsonObject) -> TranscriptUpdate | None:
         match event.get("type"):
