@@ -10,8 +10,6 @@ Prints one figure per line as ``name value unit``; lines starting with ``#`` exp
 Usage: ``scripts/bench`` (runs ``scripts/setup`` first).
 """
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 from collections.abc import AsyncGenerator, Callable

@@ -7,8 +7,6 @@ count; it must end with ``AudioLimitError`` at the audio bound of the text, with
 bounded by that too.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing

@@ -9,8 +9,6 @@ answers ``RECOGNITION_DELAY`` after it has the whole audio, and works through au
 realtime audio is processed as it arrives.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing

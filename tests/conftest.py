@@ -1,7 +1,5 @@
 """Shared fixtures: Home Assistant's test harness, the DashScope emulator, a configured account."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any

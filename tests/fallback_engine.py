@@ -4,8 +4,6 @@ It speaks ``render_pcm("Backup: " + message)`` at its own sample rate, so its au
 apart from the emulator's (``render_pcm(message)``), and records every call.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any

@@ -1,7 +1,5 @@
 """Voice samples generated in code: WAV (wave module), MP3 (lameenc), M4A (imageio's ffmpeg)."""
 
-from __future__ import annotations
-
 from array import array
 import io
 import math

@@ -1,7 +1,5 @@
 """A blank tts.speak option (what a blueprint renders for an unset input) means "not given"."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.core import HomeAssistant

@@ -2,8 +2,6 @@
 in a clear translated error within its bound, nothing is cached, the connection is closed,
 and the same message speaks again once the service is well."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -1,8 +1,6 @@
 """Text is cut into sentences where sentences really end, and a sentence longer than a request
 between words, never inside a number, a version or an address."""
 
-from __future__ import annotations
-
 import re
 
 import pytest

@@ -1,7 +1,5 @@
 """The account flow: region and key, custom endpoint, reauth and reconfigure, over the emulator."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 import json
 from typing import Any

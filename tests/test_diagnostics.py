@@ -1,7 +1,5 @@
 """Diagnostics: what support needs, never the API key."""
 
-from __future__ import annotations
-
 import json
 
 from homeassistant.core import HomeAssistant

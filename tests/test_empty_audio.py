@@ -1,8 +1,6 @@
 """A synthesis that succeeds without any audio is an error, never a silent file, and nothing
 of it is cached: through tts.speak, the media source, and Assist's streamed text."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path

@@ -1,7 +1,5 @@
 """The DashScope emulator's own behaviour, seen by a plain aiohttp client over real sockets."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 from collections.abc import AsyncIterator

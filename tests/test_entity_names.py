@@ -1,8 +1,6 @@
 """How profiles are named where users pick them: the TTS panel's tiles and page, friendly names,
 entity ids of new installs, and the entity ids existing installs already have."""
 
-from __future__ import annotations
-
 from homeassistant.components import media_source, tts
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_API_KEY

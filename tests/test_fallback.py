@@ -1,8 +1,6 @@
 """A profile with a fallback engine is never silent: when DashScope cannot start speaking a
 message, the fallback speaks it in the same call, in the format the caller asked for."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 import logging

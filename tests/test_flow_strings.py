@@ -4,8 +4,6 @@ The reasons are read from the flows' source (AST), so a new ``async_abort(reason
 ``errors["base"] = ...`` or step without its string fails here instead of showing a raw key.
 """
 
-from __future__ import annotations
-
 import ast
 from dataclasses import dataclass, field
 import json

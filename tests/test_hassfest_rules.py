@@ -2,8 +2,6 @@
 strings, translations and services.yaml, restated from ``script/hassfest/translations.py``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 import json
 from pathlib import Path

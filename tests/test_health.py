@@ -1,7 +1,5 @@
 """Which failures are the service's (status, fallback) and which are the caller's own."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.qwen_tts.dashscope import (

@@ -1,7 +1,5 @@
 """Setting up and unloading an account against the emulator."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 from homeassistant.components import tts

@@ -1,7 +1,5 @@
 """Every spelling of a language Qwen-TTS speaks is accepted by tts.speak and tts_get_url."""
 
-from __future__ import annotations
-
 from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError

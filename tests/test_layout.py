@@ -1,7 +1,5 @@
 """Repository promises: the DashScope client is independent of Home Assistant."""
 
-from __future__ import annotations
-
 import ast
 import json
 from pathlib import Path

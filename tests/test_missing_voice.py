@@ -2,8 +2,6 @@
 (the profile gets its repair at once), the error names the voice, and a voice assistant that
 speaks with it gets a repair too."""
 
-from __future__ import annotations
-
 import asyncio
 from typing import Any
 

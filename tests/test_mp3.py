@@ -1,8 +1,6 @@
 """MP3 streams joined into one keep only the first stream's ID3v2 tag (the WAV headers are
 the client's: tests/dashscope/test_wav.py)."""
 
-from __future__ import annotations
-
 from custom_components.qwen_tts.mp3 import LeadingTagStripper, id3v2_length
 
 from .emulator.audio import id3_tag

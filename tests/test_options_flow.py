@@ -1,7 +1,5 @@
 """The account's options: the speech-to-text model, automatic language detection, context."""
 
-from __future__ import annotations
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType

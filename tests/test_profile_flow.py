@@ -1,7 +1,5 @@
 """The voice profile subentry flow: steps that show only what the chosen model supports."""
 
-from __future__ import annotations
-
 import json
 from typing import Any
 
@@ -13,6 +11,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.qwen_tts.catalogue import MODELS
 from custom_components.qwen_tts.const import (
     CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
@@ -30,7 +29,6 @@ from custom_components.qwen_tts.const import (
 from custom_components.qwen_tts.dashscope import Region
 from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
 from custom_components.qwen_tts.profile_flow import fallback_error
-from custom_components.qwen_tts.voices import MODELS
 
 from .emulator import DashScopeEmulator
 from .fallback_engine import BackupEngine, add_backup_engine

@@ -1,8 +1,6 @@
 """``create_voice url:`` keeps the README's promise: every spelling of a loopback, private,
 link-local or local-network address or name is refused before anything is sent."""
 
-from __future__ import annotations
-
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest

@@ -1,7 +1,5 @@
 """A voice profile whose voice was deleted gets a repair issue, fixed by picking another voice."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any

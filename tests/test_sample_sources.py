@@ -2,8 +2,6 @@
 files, sizes checked first, media that resolve to audio, short bounded downloads, and
 translated refusals for paths and ids no file can have."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator
 import os

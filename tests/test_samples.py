@@ -1,7 +1,5 @@
 """Enrollment samples are recognised by content, checked against DashScope's limits and fixed."""
 
-from __future__ import annotations
-
 from array import array
 import base64
 

@@ -1,7 +1,5 @@
 """The account's device and its sensors: the service's status and this month's usage."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from datetime import datetime, timedelta

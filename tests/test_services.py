@@ -1,7 +1,5 @@
 """The voice services against the DashScope emulator: create, design, list and delete voices."""
 
-from __future__ import annotations
-
 import base64
 from collections.abc import Awaitable, Callable
 import json
@@ -18,10 +16,10 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.qwen_tts.catalogue import CLONE_MODELS, DESIGN_MODELS
 from custom_components.qwen_tts.const import CONF_REGION, DOMAIN
 from custom_components.qwen_tts.dashscope import AuthError
 from custom_components.qwen_tts.errors import to_ha_error
-from custom_components.qwen_tts.voices import CLONE_MODELS, DESIGN_MODELS
 
 from . import sample_audio
 from .emulator import DashScopeEmulator

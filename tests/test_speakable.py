@@ -1,8 +1,6 @@
 """Markdown is removed from text before it is spoken (the words stay), whole or streamed in
 deltas that split its markup; text that is not markup is kept as it is."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.qwen_tts.speakable import SpeakableText

@@ -1,7 +1,5 @@
 """Resolving a voice profile and a call's options into a SpeechPlan."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.exceptions import ServiceValidationError

@@ -3,8 +3,6 @@ sentence (as far as packing allows), run-on sentences cut between words, never i
 number or an address, Markdown without its symbols; streamed in tiny deltas (Assist) or
 whole (tts.speak)."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 import re

@@ -1,7 +1,5 @@
 """Streaming speech: Assist's streamed text and tts.speak through ``async_stream_tts_audio``."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing

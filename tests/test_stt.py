@@ -1,8 +1,6 @@
 """The speech-to-text entity against the emulator: what Home Assistant's STT API gets back,
 and what the service received."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass

@@ -1,8 +1,6 @@
 """An Assist pipeline run with the account's speech-to-text, as a satellite drives it: audio in
 binary WebSocket frames to Home Assistant, Home Assistant to the emulator over sockets."""
 
-from __future__ import annotations
-
 import asyncio
 from typing import Any
 

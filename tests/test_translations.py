@@ -1,7 +1,5 @@
 """The UI text: en.json is generated from strings.json and every language has every key."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Any

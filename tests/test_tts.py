@@ -1,7 +1,5 @@
 """The TTS entity: tts.speak -> media source -> /api/tts_proxy, against the emulator."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Cached audio never speaks with a voice that no longer exists or now means another voice."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.core import HomeAssistant

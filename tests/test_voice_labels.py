@@ -1,12 +1,10 @@
 """What pickers say about each system voice: name, gender, dialect and what it sounds like,
 in English, or in Simplified Chinese when Home Assistant's language is Chinese."""
 
-from __future__ import annotations
-
 import pytest
 
+from custom_components.qwen_tts.catalogue import MODELS, SYSTEM_VOICES
 from custom_components.qwen_tts.voice_descriptions import DESCRIPTIONS
-from custom_components.qwen_tts.voices import MODELS, SYSTEM_VOICES
 
 EVERY_MODEL_VOICE = sorted(set().union(*(m.voices for m in MODELS.values())))
 

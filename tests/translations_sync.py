@@ -1,7 +1,5 @@
 """Derive translations/en.json from strings.json (``python -m tests.translations_sync --write``)."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 import re

@@ -1,7 +1,5 @@
 """Helpers for tests that make Home Assistant speak: its TTS stack, and decoding what it serves."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """Decode what Home Assistant served, with ffmpeg, into figures a listener would notice."""
 
-from __future__ import annotations
-
 from array import array
 from dataclasses import dataclass
 import math

@@ -1,7 +1,5 @@
 """The end-to-end journey's Home Assistant, emulator and owner client (one per run)."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator, Generator
 from pathlib import Path
 from typing import Any

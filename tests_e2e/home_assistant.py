@@ -6,8 +6,6 @@ speaker as a media player, an offline speech engine for the fallback, HTTP bound
 talks to it as the frontend does: REST with a bearer token, and WebSocket commands.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Mapping
 import json

@@ -1,7 +1,5 @@
 """What the end-to-end steps share: the processes, the owner's client and what they made."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any

@@ -4,8 +4,6 @@ DashScope cannot be reached, and its audio is not kept as the profile's.
 Runs last: it stops the emulator and starts it again on the same port.
 """
 
-from __future__ import annotations
-
 import asyncio
 
 import pytest

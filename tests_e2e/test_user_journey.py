@@ -6,8 +6,6 @@ emulator as a custom endpoint, a voice profile, speech fetched from the TTS prox
 ``tts.speak`` on a media player, and the voice services.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable
 import re

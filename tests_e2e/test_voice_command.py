@@ -1,8 +1,6 @@
 """A voice command through an Assist pipeline on the Home Assistant release users run: the
 account's speech-to-text entity, audio sent in binary WebSocket frames as a satellite does."""
 
-from __future__ import annotations
-
 import asyncio
 from typing import Any
 

@@ -1,8 +1,6 @@
 """Qwen TTS: Alibaba Cloud Qwen (DashScope) speech for Home Assistant, in both directions:
 text-to-speech (Qwen-TTS) and speech-to-text (Qwen-ASR)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.const import CONF_API_KEY, Platform

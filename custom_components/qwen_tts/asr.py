@@ -4,8 +4,6 @@ Source: qwen-asr-api.md sections 0, 4 and 7 (official "Audio file recognition - 
 "Real-time speech recognition - Qwen" pages, March 2026).
 """
 
-from __future__ import annotations
-
 from .languages import SupportedLanguages, parse_language
 
 DEFAULT_STT_MODEL = "qwen3-asr-flash"

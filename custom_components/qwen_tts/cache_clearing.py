@@ -13,8 +13,6 @@ and the messages spoken with the voice, which nothing records; ``tts_cache.py`` 
 structures only for the one message a fallback engine just spoke.)
 """
 
-from __future__ import annotations
-
 import asyncio
 
 from homeassistant.components.tts.const import DOMAIN as TTS_DOMAIN, SERVICE_CLEAR_CACHE

@@ -7,8 +7,6 @@ where the next sentence visibly starts, so abbreviations, initials, ``a.m.``, de
 ``「好的。」`` stay whole, in streamed and whole text alike.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator
 import re
 

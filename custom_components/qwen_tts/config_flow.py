@@ -1,7 +1,5 @@
 """Config flow: the DashScope account (region, API key, endpoint) and its voice profiles."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 import logging
 from typing import Any, override

@@ -1,7 +1,5 @@
 """Constants of the Qwen TTS integration."""
 
-from __future__ import annotations
-
 import logging
 from typing import Final
 

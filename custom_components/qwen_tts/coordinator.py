@@ -6,8 +6,6 @@ and speak through their fallback engine; the voices load on a quicker retry unti
 service answers, and a refused key starts reauthentication.
 """
 
-from __future__ import annotations
-
 import asyncio
 from datetime import timedelta
 
@@ -17,13 +15,13 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .cache_clearing import KnownVoices
+from .catalogue import newest_first
 from .const import DOMAIN, LOGGER
 from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
 from .errors import refused_key_key
 from .health import StatusTracker
 from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_update_voice_issues
-from .voices import newest_first
 
 REFRESH_INTERVAL = timedelta(minutes=30)
 # While the list cannot be loaded, it is asked for again sooner.

@@ -1,8 +1,6 @@
 """Diagnostics of an account: its settings (key redacted), profiles, voices, the service's
 status and this month's usage."""
 
-from __future__ import annotations
-
 from typing import Any
 from urllib.parse import urlsplit
 

@@ -1,7 +1,5 @@
 """The account's service device, shared by the account's own entities."""
 
-from __future__ import annotations
-
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr

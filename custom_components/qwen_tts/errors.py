@@ -1,7 +1,5 @@
 """DashScope failures as translated Home Assistant errors a user can act on."""
 
-from __future__ import annotations
-
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -119,7 +117,7 @@ def to_ha_error(
     )
 
 
-def refusal(key: str, **placeholders: str) -> ServiceValidationError:
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
     """A translated refusal of a call's input (keys under ``exceptions`` in strings.json)."""
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders

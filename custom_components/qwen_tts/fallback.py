@@ -9,8 +9,6 @@ options. Refusals of the caller's own request (bad options, an unknown voice, mo
 empty text) are not a fallback case, nor is a failure after audio went out.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing, suppress

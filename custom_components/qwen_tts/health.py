@@ -5,8 +5,6 @@ shows it. Only failures of the SERVICE change the status: a refused request of t
 (moderation, an unknown voice, a bad option) proves the service answers, so it reads ``ok``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime

@@ -5,8 +5,6 @@ option of ``tts.speak`` or a blank field of a voice action leaves the profile's 
 field's default in place instead of overriding it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from typing import Any
 

@@ -9,8 +9,6 @@ as languages or extended subtags (``yue-HK``, ``zh-yue``, ``wuu``, ``zh-min-nan`
 variants and extensions after them (``de-DE-1996``, ``en-US-u-ca-gregory``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Collection
 from dataclasses import dataclass
 import re

@@ -6,8 +6,6 @@ Realtime (``qwen3-asr-flash-realtime``): each chunk goes to the service as it ar
 not kept; the end of the stream commits the utterance, so the service never cuts it itself.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 import contextlib

@@ -1,7 +1,5 @@
 """MP3 streams joined into one: the ID3v2 tag each of them starts with."""
 
-from __future__ import annotations
-
 _ID3_HEADER_SIZE = 10
 
 

@@ -1,7 +1,5 @@
 """The account's options: how its speech-to-text entity listens."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow

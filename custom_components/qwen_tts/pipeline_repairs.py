@@ -10,8 +10,6 @@ startup, every 30 minutes, after a voice action, and at once when a synthesis is
 its voice).
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry

@@ -1,7 +1,5 @@
 """The voice profile subentry flow: a name and a model, then what that model supports."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +30,15 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .catalogue import (
+    MODELS,
+    SYSTEM_VOICES,
+    Transport,
+    account_voice_label,
+    is_realtime_model,
+    models_for_region,
+    newest_first,
+)
 from .const import (
     CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
@@ -53,15 +60,6 @@ from .const import (
 )
 from .dashscope import AccountVoice
 from .languages import SUPPORTED_LANGUAGES
-from .voices import (
-    MODELS,
-    SYSTEM_VOICES,
-    Transport,
-    account_voice_label,
-    is_realtime_model,
-    models_for_region,
-    newest_first,
-)
 
 _RATE_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=0.5, max=2.0, step=0.05, mode=NumberSelectorMode.SLIDER)

@@ -8,8 +8,6 @@ compatible, 6to4, NAT64), trailing dots, full-width characters. Names are not lo
 public name pointing at a private address is not caught (DashScope resolves it on its side).
 """
 
-from __future__ import annotations
-
 import ipaddress
 import unicodedata
 from urllib.parse import unquote, urlsplit

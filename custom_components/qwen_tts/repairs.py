@@ -1,7 +1,5 @@
 """Repairs: a voice profile whose cloned or designed voice no longer exists gets a new voice."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
@@ -16,11 +14,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .catalogue import MODELS, SYSTEM_VOICES
 from .const import CONF_MODEL, CONF_VOICE, DOMAIN, SUBENTRY_TTS
 from .dashscope import AccountVoice
 from .dashscope.enrollment import friendly_name
 from .profile_flow import account_voice_options, voice_options
-from .voices import MODELS, SYSTEM_VOICES
 
 if TYPE_CHECKING:
     from .coordinator import AccountVoicesCoordinator

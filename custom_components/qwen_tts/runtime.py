@@ -1,7 +1,5 @@
 """What a loaded account keeps in ``entry.runtime_data``."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any

@@ -8,8 +8,6 @@ at once, and a download has a short deadline and a size cap. Local media are rea
 a recording without a file extension is recognised by its content like any other.
 """
 
-from __future__ import annotations
-
 import mimetypes
 import os
 from pathlib import Path
@@ -23,7 +21,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import raise_if_invalid_path
 
-from .errors import refusal
+from .errors import validation_error
 
 # Bigger files are not read at all (a 60 s, 192 kHz, stereo, 32-bit WAV is 92 MB).
 MAX_INPUT_SIZE = 100_000_000
@@ -42,7 +40,7 @@ def printable(text: str) -> str:
 
 
 def _too_big(limit: int) -> ServiceValidationError:
-    return refusal("sample_file_too_large", max_size=f"{limit / 1_000_000:g}")
+    return validation_error("sample_file_too_large", max_size=f"{limit / 1_000_000:g}")
 
 
 def read_file(path: str | Path, limit: int = MAX_INPUT_SIZE) -> bytes:
@@ -53,13 +51,13 @@ def read_file(path: str | Path, limit: int = MAX_INPUT_SIZE) -> bytes:
     """
     info = Path(path).stat()
     if not stat.S_ISREG(info.st_mode):
-        raise refusal("sample_not_a_file", file_path=printable(str(path)))
+        raise validation_error("sample_not_a_file", file_path=printable(str(path)))
     if info.st_size > limit:
         raise _too_big(limit)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise refusal("sample_not_a_file", file_path=printable(str(path)))
+            raise validation_error("sample_not_a_file", file_path=printable(str(path)))
         data = file.read(limit + 1)
     if len(data) > limit:
         raise _too_big(limit)
@@ -73,14 +71,14 @@ def _has_control_characters(text: str) -> bool:
 async def async_read_file(hass: HomeAssistant, path: str) -> bytes:
     """Read a sample file that Home Assistant may read (``allowlist_external_dirs``)."""
     if _has_control_characters(path):
-        raise refusal("invalid_file_path", file_path=printable(path))
+        raise validation_error("invalid_file_path", file_path=printable(path))
     # is_allowed_path resolves symlinks on disk: not in the event loop.
     if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):
-        raise refusal("file_path_not_allowed", file_path=path)
+        raise validation_error("file_path_not_allowed", file_path=path)
     try:
         return await hass.async_add_executor_job(read_file, path)
     except OSError as err:
-        raise refusal(
+        raise validation_error(
             "sample_file_unreadable", file_path=path, error=err.strerror or str(err)
         ) from err
 
@@ -88,7 +86,7 @@ async def async_read_file(hass: HomeAssistant, path: str) -> bytes:
 async def async_read_media(hass: HomeAssistant, media_content_id: str) -> bytes:
     """Read a media-source item: a local file directly, anything else through its URL."""
     if _has_control_characters(media_content_id):
-        raise refusal("invalid_media_id", media_content_id=printable(media_content_id))
+        raise validation_error("invalid_media_id", media_content_id=printable(media_content_id))
     path = _local_media_path(hass, media_content_id)
     if path is None:
         try:
@@ -97,7 +95,7 @@ async def async_read_media(hass: HomeAssistant, media_content_id: str) -> bytes:
             raise _not_found(media_content_id, str(err) or type(err).__name__) from err
         if media.path is None:
             if not _is_audio(media.mime_type):
-                raise refusal(
+                raise validation_error(
                     "media_not_audio",
                     media_content_id=media_content_id,
                     mime_type=media.mime_type or "-",
@@ -108,7 +106,9 @@ async def async_read_media(hass: HomeAssistant, media_content_id: str) -> bytes:
         path = media.path
     mime_type, _ = mimetypes.guess_type(path.name)
     if mime_type is not None and not _is_audio(mime_type) and not mime_type.startswith("video/"):
-        raise refusal("media_not_audio", media_content_id=media_content_id, mime_type=mime_type)
+        raise validation_error(
+            "media_not_audio", media_content_id=media_content_id, mime_type=mime_type
+        )
     try:
         return await hass.async_add_executor_job(read_file, path)
     except OSError as err:
@@ -116,7 +116,7 @@ async def async_read_media(hass: HomeAssistant, media_content_id: str) -> bytes:
 
 
 def _not_found(media_content_id: str, error: str) -> ServiceValidationError:
-    return refusal("media_not_found", media_content_id=media_content_id, error=error)
+    return validation_error("media_not_found", media_content_id=media_content_id, error=error)
 
 
 def _local_media_path(hass: HomeAssistant, media_content_id: str) -> Path | None:
@@ -154,7 +154,7 @@ async def _async_download(
     try:
         async with session.get(url, timeout=timeout, raise_for_status=True) as response:
             if response.content_type and not _is_audio(response.content_type):
-                raise refusal(
+                raise validation_error(
                     "media_not_audio",
                     media_content_id=media_content_id,
                     mime_type=response.content_type,
@@ -170,7 +170,7 @@ async def _async_download(
         error = str(err) or type(err).__name__
         if isinstance(err, TimeoutError):
             error = f"no complete answer within {DOWNLOAD_TIMEOUT:g} s"
-        raise refusal(
+        raise validation_error(
             "media_download_failed", media_content_id=media_content_id, error=error
         ) from err
     return bytes(data)

@@ -9,8 +9,6 @@ extra chunks or wrong size fields is rewritten as a canonical mono WAV at its ow
 ...) are converted to a 24 kHz mono 16-bit WAV with Home Assistant's ffmpeg.
 """
 
-from __future__ import annotations
-
 from array import array
 import asyncio
 from dataclasses import dataclass, replace
@@ -28,7 +26,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN, LOGGER
 from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
-from .errors import refusal
+from .errors import validation_error
 
 MIN_DURATION = 3.0  # seconds
 MAX_DURATION = 60.0  # seconds
@@ -67,7 +65,7 @@ class Sample:
 
 
 def _unreadable(reason: str) -> ServiceValidationError:
-    return refusal("sample_unreadable", reason=reason)
+    return validation_error("sample_unreadable", reason=reason)
 
 
 def detect_container(data: bytes) -> AudioContainer | None:
@@ -132,7 +130,7 @@ def downmix_pcm16(pcm: bytes, channels: int) -> bytes:
 def check_sample_rate(sample_rate: int) -> None:
     """Refuse a sample recorded below 24 kHz (upsampling would not add the missing detail)."""
     if sample_rate < MIN_SAMPLE_RATE:
-        raise refusal(
+        raise validation_error(
             "sample_rate_too_low",
             sample_rate=str(sample_rate),
             min_sample_rate=str(MIN_SAMPLE_RATE),
@@ -142,11 +140,11 @@ def check_sample_rate(sample_rate: int) -> None:
 def check_duration(duration: float) -> None:
     """Refuse a sample shorter than 3 s or longer than 60 s."""
     if duration < MIN_DURATION:
-        raise refusal(
+        raise validation_error(
             "sample_too_short", duration=f"{duration:.1f}", min_duration=f"{MIN_DURATION:g}"
         )
     if duration > MAX_DURATION:
-        raise refusal(
+        raise validation_error(
             "sample_too_long", duration=f"{duration:.1f}", max_duration=f"{MAX_DURATION:g}"
         )
 
@@ -156,7 +154,7 @@ def check_upload_size(audio: bytes) -> None:
     most 60 s of mono 16-bit audio at 48 kHz or less stays below it)."""
     encoded = 4 * math.ceil(len(audio) / 3)
     if encoded > MAX_UPLOAD_SIZE:
-        raise refusal(
+        raise validation_error(
             "sample_too_large",
             size=f"{encoded / 1_000_000:.1f}",
             max_size=f"{MAX_UPLOAD_SIZE / 1_000_000:g}",

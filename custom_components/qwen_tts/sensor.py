@@ -1,7 +1,5 @@
 """The account's sensors: the service's status and this month's usage."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime

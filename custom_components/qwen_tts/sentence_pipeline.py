@@ -7,8 +7,6 @@ ordering). A failure, of a request or of the text, is raised in order, after the
 came before it; whatever is still running is cancelled however the stream ends.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable

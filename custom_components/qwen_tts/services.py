@@ -1,7 +1,5 @@
 """Voice services: create (clone), design, list and delete account voices."""
 
-from __future__ import annotations
-
 from pathlib import Path
 import re
 from typing import Any
@@ -18,9 +16,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, service
 import probatio
 
+from .catalogue import CLONE_MODELS, DESIGN_MODELS
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .dashscope import AccountVoice, DashScopeError
-from .errors import refusal, report_success, to_ha_error
+from .errors import report_success, to_ha_error, validation_error
 from .inputs import blank_is_absent
 from .languages import LANGUAGE_CODES, parse_language
 from .public_url import url_problem
@@ -28,7 +27,6 @@ from .repairs import async_update_voice_issues
 from .runtime import QwenTTSConfigEntry
 from .sample_sources import async_read_file, async_read_media
 from .samples import Sample, async_prepare_sample
-from .voices import CLONE_MODELS, DESIGN_MODELS
 
 SERVICE_CREATE_VOICE = "create_voice"
 SERVICE_DESIGN_VOICE = "design_voice"
@@ -107,14 +105,14 @@ def _loaded_entry(call: ServiceCall) -> QwenTTSConfigEntry:
 def _voice_name(name: str) -> str:
     name = name.strip()
     if not _VOICE_NAME.fullmatch(name):
-        raise refusal("invalid_voice_name", name=name)
+        raise validation_error("invalid_voice_name", name=name)
     return name
 
 
 def _target_model(model: str, allowed: tuple[str, ...]) -> str:
     model = model.strip()
     if model not in allowed:
-        raise refusal("invalid_target_model", model=model, models=", ".join(allowed))
+        raise validation_error("invalid_target_model", model=model, models=", ".join(allowed))
     return model
 
 
@@ -124,14 +122,16 @@ def _language(language: str | None) -> str | None:
     if language is None:
         return None
     if (tag := parse_language(language)) is None:
-        raise refusal("invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES))
+        raise validation_error(
+            "invalid_language", language=language, languages=", ".join(VOICE_LANGUAGES)
+        )
     return tag.language
 
 
 def _public_url(url: str) -> str:
     """An http(s) URL DashScope can fetch from the internet (see ``public_url``)."""
     if (problem := url_problem(url)) is not None:
-        raise refusal(problem, url=url)
+        raise validation_error(problem, url=url)
     return url.strip()
 
 
@@ -151,7 +151,7 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
     language = _language(call.data.get(ATTR_LANGUAGE))
     sources = [key for key in SAMPLE_SOURCES if call.data.get(key)]
     if len(sources) != 1:
-        raise refusal("one_sample_source")
+        raise validation_error("one_sample_source")
     url: str | None = None
     sample: Sample | None = None
     if sources == [ATTR_URL]:
@@ -198,14 +198,14 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
     name = _voice_name(call.data[ATTR_NAME])
     description = call.data[ATTR_DESCRIPTION].strip()
     if not 0 < len(description) <= MAX_DESCRIPTION_LENGTH:
-        raise refusal(
+        raise validation_error(
             "invalid_description",
             length=str(len(description)),
             max_length=str(MAX_DESCRIPTION_LENGTH),
         )
     preview_text = call.data[ATTR_PREVIEW_TEXT].strip()
     if not MIN_PREVIEW_TEXT_LENGTH <= len(preview_text) <= MAX_PREVIEW_TEXT_LENGTH:
-        raise refusal(
+        raise validation_error(
             "invalid_preview_text",
             length=str(len(preview_text)),
             min_length=str(MIN_PREVIEW_TEXT_LENGTH),
@@ -281,7 +281,7 @@ async def _async_delete_voice(call: ServiceCall) -> None:
     if (voice := voices.find(wanted)) is None:
         await voices.async_refresh()  # created elsewhere since the last refresh?
         if (voice := voices.find(wanted)) is None:
-            raise refusal("unknown_voice", voice=wanted)
+            raise validation_error("unknown_voice", voice=wanted)
     try:
         await entry.runtime_data.client.delete_voice(voice.voice)
     except DashScopeError as err:
@@ -294,7 +294,7 @@ def _preview_media_dir(hass: HomeAssistant) -> tuple[str, Path]:
     """The media folder previews go to: ``local`` (or the first one configured)."""
     media_dirs = hass.config.media_dirs
     if not media_dirs:
-        raise refusal("no_media_folder")
+        raise validation_error("no_media_folder")
     media_dir_id = "local" if "local" in media_dirs else next(iter(media_dirs))
     return media_dir_id, Path(media_dirs[media_dir_id])
 

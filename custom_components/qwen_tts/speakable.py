@@ -22,8 +22,6 @@ backslash escapes (``\*`` is ``*``) and emoticons (``:-)``, ``^_^``, ``:*``). A 
 asterisks (``*sigh*``) is emphasis in Markdown, so it is spoken without them.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator, AsyncIterator
 import html
 import re

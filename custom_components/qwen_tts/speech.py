@@ -1,7 +1,5 @@
 """What one synthesis asks for: a voice profile and the call's options resolved into a plan."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -13,6 +11,7 @@ from homeassistant.components.tts import (
     ATTR_PREFERRED_SAMPLE_RATE,
 )
 
+from .catalogue import SYSTEM_VOICES, is_account_voice_model, is_realtime_model, model_info
 from .chunking import Cost
 from .const import (
     ATTR_LANGUAGE_TYPE,
@@ -29,9 +28,8 @@ from .const import (
 from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
 from .dashscope.enrollment import friendly_name, model_for_voice
 from .dashscope.models import DEFAULT_SAMPLE_RATE
-from .errors import refusal
+from .errors import validation_error
 from .languages import LANGUAGE_TYPES, language_type_for
-from .voices import SYSTEM_VOICES, is_account_voice_model, is_realtime_model, model_info
 
 # Refusals of a voice the account does not have (any more): the account's voices may be
 # reloaded before they are final.
@@ -260,13 +258,13 @@ def _resolve_voice(name: str, model: str, voices: VoiceDirectory) -> tuple[str, 
         return own.target_model, own.voice
     if system is None:
         if model_for_voice(name) is not None:  # the id of a cloned or designed voice
-            raise refusal(VOICE_GONE, voice=friendly_name(name), id=name)
-        raise refusal(UNKNOWN_VOICE, voice=name)
+            raise validation_error(VOICE_GONE, voice=friendly_name(name), id=name)
+        raise validation_error(UNKNOWN_VOICE, voice=name)
     if account_model:
-        raise refusal("system_voice_on_account_model", voice=system, model=model)
+        raise validation_error("system_voice_on_account_model", voice=system, model=model)
     info = model_info(model)
     if info.voices and system not in info.voices:
-        raise refusal("voice_not_for_model", voice=system, model=model)
+        raise validation_error("voice_not_for_model", voice=system, model=model)
     return model, system
 
 
@@ -285,7 +283,9 @@ def _language_type(option: Any, language: str | None) -> str:
     for known in LANGUAGE_TYPES:
         if known.casefold() == folded:
             return known
-    raise refusal("invalid_language_type", value=str(option), choices=", ".join(LANGUAGE_TYPES))
+    raise validation_error(
+        "invalid_language_type", value=str(option), choices=", ".join(LANGUAGE_TYPES)
+    )
 
 
 def _ranged(option: str, value: Any) -> float | None:
@@ -298,7 +298,7 @@ def _ranged(option: str, value: Any) -> float | None:
     except TypeError, ValueError:
         number = float("nan")
     if not low <= number <= high:  # also refuses NaN
-        raise refusal(
+        raise validation_error(
             "option_out_of_range", option=option, value=str(value), min=f"{low:g}", max=f"{high:g}"
         )
     return number

@@ -37,8 +37,6 @@ live text (Assist, where first audio matters), and a WAV of a given shape (a sat
 which carries the streaming header as Home Assistant's own converted WAV streams do.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
@@ -48,6 +46,7 @@ from typing import Any, Protocol
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigEntry
 
+from .catalogue import model_info
 from .const import DOMAIN
 from .dashscope import (
     DashScopeClient,
@@ -58,13 +57,12 @@ from .dashscope import (
     pcm_to_wav,
     wav_header,
 )
-from .errors import refusal, to_ha_error
+from .errors import to_ha_error, validation_error
 from .fallback import Fallback, TextTape
 from .health import is_service_failure
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
 from .speakable import speakable
 from .speech import OutputFormat, SpeechPlan
-from .voices import model_info
 
 type Reporter = Callable[[DashScopeError | None], None]
 
@@ -200,7 +198,7 @@ class SpeechStream:
 
     async def _service_audio(self, text: _TextSource, finished_file: bool) -> AsyncGenerator[bytes]:
         if not await text.start():
-            raise refusal("empty_message")
+            raise validation_error("empty_message")
         sent = False
         wav = self.output.extension == "wav"
         async with aclosing(self._source(text)) as source:
@@ -331,7 +329,7 @@ class FallbackOnly:
         try:
             await tape.start()
             if tape.complete and not tape.text.strip():
-                raise refusal("empty_message")
+                raise validation_error("empty_message")
             spoken = self._fallback.audio(
                 self._failure,
                 tape,

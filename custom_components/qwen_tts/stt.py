@@ -1,7 +1,5 @@
 """The speech-to-text entity: one per account, on the account's device."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator, AsyncIterable
 from contextlib import aclosing
 from typing import Any

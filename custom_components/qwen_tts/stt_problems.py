@@ -5,8 +5,6 @@ log line is where the reason is told. A cause that repeats (every command rate l
 logged once at warning level, then at debug level until a command succeeds again.
 """
 
-from __future__ import annotations
-
 from .const import LOGGER
 from .dashscope import (
     AccountError,

@@ -1,7 +1,5 @@
 """The text-to-speech entities: one per voice profile."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +16,13 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .catalogue import (
+    account_voice_label,
+    is_account_voice_model,
+    model_info,
+    newest_first,
+    voices_for_language,
+)
 from .const import (
     ATTR_LANGUAGE_TYPE,
     CONF_FALLBACK_ENGINE,
@@ -37,20 +42,13 @@ from .const import (
 )
 from .dashscope import DashScopeError
 from .entity import MANUFACTURER
-from .errors import refusal, report_failure, report_success, to_ha_error
+from .errors import report_failure, report_success, to_ha_error, validation_error
 from .fallback import Fallback
 from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
 from .runtime import QwenTTSConfigEntry
 from .speech import MISSING_VOICE_KEYS, SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
 from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
-from .voices import (
-    account_voice_label,
-    is_account_voice_model,
-    model_info,
-    newest_first,
-    voices_for_language,
-)
 
 # Requests are bounded per text (see sentence_pipeline.py); calls need no extra limit.
 PARALLEL_UPDATES = 0
@@ -161,7 +159,7 @@ class QwenTTSEntity(TextToSpeechEntity):
         this runs the same pipeline and returns the whole audio.
         """
         if not message.strip():
-            raise refusal("empty_message")
+            raise validation_error("empty_message")
         try:
             stream = await self._async_speech(options, language)
             LOGGER.debug("Speaking %d characters (%s)", len(message), stream.output)

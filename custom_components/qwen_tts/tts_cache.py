@@ -12,8 +12,6 @@ A live text stream (Assist) is cached under a random key and never stored on dis
 to remove there.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Mapping
 import hashlib

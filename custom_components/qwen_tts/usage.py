@@ -8,8 +8,6 @@ and reset at the start of each month in Home Assistant's time zone. Audio served
 Assistant's cache never reaches the service, so it counts nothing.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypedDict

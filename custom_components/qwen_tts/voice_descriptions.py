@@ -5,8 +5,6 @@ Source: Alibaba Cloud Model Studio, "Speech synthesis - Qwen", section "Supporte
 picker where the original runs long.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 

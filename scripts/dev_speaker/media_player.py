@@ -6,8 +6,6 @@ networked speaker would, and read the audio's format and length with mutagen. It
 ``audio_format`` as attributes, and logs one line per message. No sound is made.
 """
 
-from __future__ import annotations
-
 import io
 import logging
 from typing import Any

@@ -3,8 +3,6 @@
 The client is independent of Home Assistant, so these tests need no ``hass``.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 
 import aiohttp

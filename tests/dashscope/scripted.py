@@ -2,8 +2,6 @@
 regular (CRLF line ends, frames and WAV headers split across network writes, LIST chunks,
 malformed answers, realtime events out of order)."""
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import dataclass, field
 import json

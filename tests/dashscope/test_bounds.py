@@ -6,8 +6,6 @@ here (``StreamBounds`` is a parameter of the client); working streams, slow ones
 never trip them.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing

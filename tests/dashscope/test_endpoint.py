@@ -1,7 +1,5 @@
 """Endpoints: the two regions, a custom base URL, and the realtime URL derived from it."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.qwen_tts.dashscope import Endpoint, Region

@@ -1,7 +1,5 @@
 """Every DashScope error code and transport failure maps to its exception, without the key."""
 
-from __future__ import annotations
-
 import socket
 
 import aiohttp

@@ -1,7 +1,5 @@
 """Realtime WebSocket sessions: configuration, audio of every response, errors, closing."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 

@@ -1,7 +1,5 @@
 """Speech recognition: the synchronous HTTP call and the realtime session, against the emulator."""
 
-from __future__ import annotations
-
 import asyncio
 import math
 

@@ -1,7 +1,5 @@
 """The incremental SSE parser: frames split anywhere, CRLF/CR/LF, both status notations."""
 
-from __future__ import annotations
-
 from custom_components.qwen_tts.dashscope.sse import SSEFrame, SSEParser
 
 STREAM = (

@@ -1,7 +1,5 @@
 """Streaming (SSE) synthesis: audio as frames arrive, headers stripped, every error raised."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import itertools

@@ -1,7 +1,5 @@
 """Non-streaming HTTP synthesis: the request sent, the unauthenticated download, the WAV repair."""
 
-from __future__ import annotations
-
 import base64
 import io
 import struct

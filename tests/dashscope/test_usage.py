@@ -1,8 +1,6 @@
 """What each call used, as the client reports it: requests the service answered, the
 characters it billed (``usage.characters``), voices created."""
 
-from __future__ import annotations
-
 from contextlib import aclosing
 
 import aiohttp

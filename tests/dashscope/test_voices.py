@@ -1,7 +1,5 @@
 """Voice enrollment (cloning) and design: create, list across pages, query, delete."""
 
-from __future__ import annotations
-
 import base64
 import io
 import wave

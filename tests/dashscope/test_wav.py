@@ -1,8 +1,6 @@
 """WAV helpers: reading headers of every kind, writing canonical ones, repairing sizes,
 removing a leading header across chunks."""
 
-from __future__ import annotations
-
 import io
 import struct
 import wave

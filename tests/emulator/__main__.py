@@ -1,7 +1,5 @@
 """Run the emulator alone: ``python -m tests.emulator --port 8765 --key demo``."""
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import contextlib

@@ -1,8 +1,6 @@
 """The audio the emulator speaks: deterministic PCM per text, WAV/MP3 packaging, chunking,
 and the checks enrollment applies to uploaded samples."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from functools import lru_cache
 import io

@@ -1,7 +1,5 @@
 """What the emulated service knows: models, their system voices and text limits."""
 
-from __future__ import annotations
-
 _GENERAL = frozenset(
     {
         "Cherry", "Ethan", "Serena", "Chelsie", "Nofish", "Elias", "Jennifer", "Ryan",

@@ -1,7 +1,5 @@
 """Voice enrollment (cloning) and voice design: ``POST /api/v1/services/audio/tts/customization``."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 import re

@@ -1,7 +1,5 @@
 """Fault knobs: planned HTTP errors, broken SSE streams and WebSocket sessions."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from .store import API_KINDS

@@ -1,7 +1,5 @@
 """What a broken service or proxy does: trickle, reset, endless audio, chatter, web pages."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable
 import math

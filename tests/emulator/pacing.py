@@ -1,7 +1,5 @@
 """Pacing of streamed audio by the latency knobs, and the record of when it was sent."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 

@@ -1,8 +1,6 @@
 """The realtime WebSocket ``GET /api-ws/v1/realtime?model=...`` (one socket = one session):
 synthesis here, recognition (ASR models) in ``transcription.py``."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import contextlib

@@ -6,8 +6,6 @@ audio without speech (every sample quiet) gives an empty text, as the model filt
 non-speech sounds. Every file received is kept in ``emu.heard``.
 """
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import binascii

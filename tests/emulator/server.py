@@ -1,7 +1,5 @@
 """The DashScope emulator: a real aiohttp server on loopback speaking the Qwen-TTS wire protocol."""
 
-from __future__ import annotations
-
 import asyncio
 import time
 from typing import Any, Self

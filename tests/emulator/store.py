@@ -1,7 +1,5 @@
 """The emulator's memory: recorded requests, account voices, published audio files."""
 
-from __future__ import annotations
-
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field

@@ -1,7 +1,5 @@
 """HTTP synthesis: non-streaming (JSON + audio URL), SSE streaming, and the audio download."""
 
-from __future__ import annotations
-
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass

@@ -7,8 +7,6 @@ the audio is recognised at ``session.finish``. While audio arrives, a partial
 speech. Without speech there is no ``completed`` event, only ``session.finished``.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import secrets

@@ -1,7 +1,5 @@
 """Wire helpers: DashScope error bodies and SSE frames."""
 
-from __future__ import annotations
-
 import json
 from typing import Any
 

@@ -5,8 +5,6 @@ Whatever it is asked to say, it answers with the same WAV: ``SECONDS`` of a quie
 Set up from ``fallback_tts:`` in configuration.yaml; no config entry.
 """
 
-from __future__ import annotations
-
 from array import array
 import io
 import math

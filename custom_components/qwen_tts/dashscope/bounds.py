@@ -8,8 +8,6 @@ source still typing) is never held against the service. Bytes that arrive withou
 progress clock.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass

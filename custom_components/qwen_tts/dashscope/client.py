@@ -1,8 +1,6 @@
 """The DashScope client: HTTP synthesis and recognition, realtime sessions, voice enrollment
 and design."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 from collections.abc import AsyncGenerator

@@ -1,7 +1,5 @@
 """DashScope regions and endpoint URLs."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit

@@ -1,7 +1,5 @@
 """Voice enrollment (cloning) and voice design: request bodies and defensive response parsing."""
 
-from __future__ import annotations
-
 import base64
 import re
 

@@ -1,7 +1,5 @@
 """Exception hierarchy for DashScope failures, mapped from service codes and transport errors."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 
 

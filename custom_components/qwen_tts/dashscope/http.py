@@ -1,7 +1,5 @@
 """Transport helpers shared by the HTTP and WebSocket paths: error mapping, body parsing."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 import json

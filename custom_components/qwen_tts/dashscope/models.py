@@ -1,7 +1,5 @@
 """Typed requests and results of the DashScope client."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """Realtime WebSocket sessions (one socket = one session): the shared connection, and synthesis."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import binascii

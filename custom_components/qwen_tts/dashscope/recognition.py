@@ -6,8 +6,6 @@ data URI in the user message, the context text in the system message and ``asr_o
 reference").
 """
 
-from __future__ import annotations
-
 import base64
 
 from .errors import ProtocolError

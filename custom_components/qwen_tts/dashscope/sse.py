@@ -1,7 +1,5 @@
 """An incremental Server-Sent Events parser for DashScope streams (CRLF, CR or LF lines)."""
 
-from __future__ import annotations
-
 import contextlib
 from dataclasses import dataclass
 import re

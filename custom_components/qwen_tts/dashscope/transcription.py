@@ -8,8 +8,6 @@ then ``input_audio_buffer.commit`` and ``session.finish``; the service answers
 ``completed``, only ``session.finished``.
 """
 
-from __future__ import annotations
-
 import base64
 from collections.abc import AsyncGenerator
 

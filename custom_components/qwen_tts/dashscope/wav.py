@@ -1,7 +1,5 @@
 """RIFF/WAV: read a header, write one, repair DashScope's bogus sizes, strip a leading header."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 import struct
 

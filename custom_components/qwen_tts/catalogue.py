@@ -1,7 +1,5 @@
 """The Qwen-TTS catalogue: models and system voices (and which speak a language)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
