@@ -1,5 +1,6 @@
-"""Cut text into sentences as it arrives, and a sentence longer than a request into pieces;
-joining sentences into requests is the sentence pipeline's (sentence_pipeline.py).
+"""Cut text into requests: into sentences as it arrives, a sentence longer than a request into
+pieces, and sentences joined into requests within the text limit (sentence_pipeline.py only
+schedules them).
 
 Sentence boundaries come from Home Assistant's own detector, ``sentence-stream`` (what core
 ElevenLabs uses): a period, a closing quote or bracket, or CJK punctuation ends a sentence only
@@ -7,7 +8,9 @@ where the next sentence visibly starts, so abbreviations, initials, ``a.m.``, de
 ``「好的。」`` stay whole, in streamed and whole text alike.
 """
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+import math
 import re
 
 from sentence_stream import SentenceBoundaryDetector
@@ -132,9 +135,14 @@ def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def _pack(
-    pieces: list[str], limit: int, cost: Cost, too_long: Callable[[str], Iterator[str]]
+    pieces: Iterable[str],
+    limit: int,
+    cost: Cost,
+    too_long: Callable[[str], Iterator[str]],
+    join: Callable[[str, str], str] = str.__add__,
 ) -> Iterator[str]:
-    """Greedily join consecutive pieces into chunks whose cost stays within the limit."""
+    """Greedily join consecutive pieces (with ``join``) into chunks whose cost stays within
+    the limit; a piece that alone exceeds it goes to ``too_long``. Blank chunks are dropped."""
     chunk = ""
     for piece in pieces:
         if cost(piece) > limit:
@@ -142,12 +150,12 @@ def _pack(
                 yield chunk
             chunk = ""
             yield from too_long(piece)
-        elif cost(chunk + piece) > limit:
+        elif chunk and cost(joined := join(chunk, piece)) <= limit:
+            chunk = joined
+        else:
             if chunk.strip():
                 yield chunk
             chunk = piece
-        else:
-            chunk += piece
     if chunk.strip():
         yield chunk
 
@@ -157,6 +165,45 @@ def join_sentences(text: str, sentence: str) -> str:
     if _CJK.match(text[-1]) and _CJK.match(sentence[0]):
         return text + sentence
     return f"{text} {sentence}"
+
+
+def next_request(sentences: deque[str], limit: int, cost: Cost) -> str:
+    """Take the text of one request from the front of ``sentences`` (non-empty, each within
+    ``limit``): the first sentence and those after it that still fit, joined."""
+    text = sentences.popleft()
+    while sentences and cost(joined := join_sentences(text, sentences[0])) <= limit:
+        text = joined
+        sentences.popleft()
+    return text
+
+
+def balanced_requests(sentences: list[str], limit: int, cost: Cost, lanes: int) -> list[str]:
+    """Join consecutive sentences (non-empty, each within ``limit``) into as few requests as
+    the limit allows, rounded up to a multiple of ``lanes`` so that requests synthesized
+    side by side finish together, with the largest request as small as possible."""
+    total = cost(" ".join(sentences))
+    requests = math.ceil(total / limit)
+    if requests > 1:
+        requests = math.ceil(requests / lanes) * lanes
+    # The smallest size bound for which greedy packing needs no more than that many.
+    low = max(cost(sentence) for sentence in sentences)
+    high = max(low, limit)
+    while low < high:
+        middle = (low + high) // 2
+        if len(_join_within(sentences, middle, cost)) <= requests:
+            high = middle
+        else:
+            low = middle + 1
+    return _join_within(sentences, low, cost)
+
+
+def _join_within(sentences: list[str], bound: int, cost: Cost) -> list[str]:
+    """Sentences greedily joined into requests of at most ``bound`` (none exceeds it alone)."""
+    return list(_pack(sentences, bound, cost, _whole, join_sentences))
+
+
+def _whole(piece: str) -> Iterator[str]:
+    yield piece
 
 
 class SentenceSplitter:

@@ -11,10 +11,9 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
-import math
 from typing import Any
 
-from .chunking import Cost, SentenceSplitter, join_sentences
+from .chunking import Cost, SentenceSplitter, balanced_requests, next_request
 from .const import DOMAIN
 from .mp3 import LeadingTagStripper
 
@@ -131,45 +130,12 @@ class SentencePipeline:
         """
         if self._ended and not self._balanced:
             self._balanced = True
-            self._pending = deque(self._partition(list(self._pending)))
+            self._pending = deque(
+                balanced_requests(list(self._pending), self._limit, self._cost, MAX_IN_FLIGHT)
+            )
         if self._balanced:
             return self._pending.popleft()
-        text = self._pending.popleft()
-        while (
-            self._pending
-            and self._cost(joined := join_sentences(text, self._pending[0])) <= self._limit
-        ):
-            text = joined
-            self._pending.popleft()
-        return text
-
-    def _partition(self, sentences: list[str]) -> list[str]:
-        """Join consecutive sentences into as few requests as the limit allows, rounded up
-        to fill every lane, with the largest request as small as possible."""
-        cost = self._cost
-        total = cost(" ".join(sentences))
-        requests = math.ceil(total / self._limit)
-        if requests > 1:
-            requests = math.ceil(requests / MAX_IN_FLIGHT) * MAX_IN_FLIGHT
-        # The smallest size bound for which greedy packing needs no more than that many.
-        low = max(cost(sentence) for sentence in sentences)
-        high = max(low, self._limit)
-        while low < high:
-            middle = (low + high) // 2
-            if len(self._pack(sentences, middle)) <= requests:
-                high = middle
-            else:
-                low = middle + 1
-        return self._pack(sentences, low)
-
-    def _pack(self, sentences: list[str], bound: int) -> list[str]:
-        pieces: list[str] = []
-        for sentence in sentences:
-            if pieces and self._cost(joined := join_sentences(pieces[-1], sentence)) <= bound:
-                pieces[-1] = joined
-            else:
-                pieces.append(sentence)
-        return pieces
+        return next_request(self._pending, self._limit, self._cost)
 
     async def _run(self, segment: _Segment, text: str, index: int) -> None:
         stripper = LeadingTagStripper() if self._strip_tags and index else None
