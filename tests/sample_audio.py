@@ -1,4 +1,5 @@
-"""Voice samples generated in code: WAV (wave module), MP3 (lameenc), M4A (imageio's ffmpeg)."""
+"""Voice samples generated in code: WAV (wave module, RF64 by hand), MP3 (lameenc), M4A
+(imageio's ffmpeg)."""
 
 from array import array
 import io
@@ -89,6 +90,18 @@ def wav_float(seconds: float, rate: int = 44100) -> bytes:
     chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt + fact
     chunks += b"data" + struct.pack("<I", len(pcm)) + pcm
     return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
+
+
+def rf64(seconds: float, rate: int = 48000) -> bytes:
+    """A 16-bit PCM mono RF64 WAV (the 64-bit sizes of its ``ds64`` chunk, placeholders in
+    the RIFF and ``data`` size fields), as broadcast recorders write long takes."""
+    pcm = tone(seconds, rate).tobytes()
+    ds64 = struct.pack("<QQQI", 4 + 8 + 28 + 8 + 16 + 8 + len(pcm), len(pcm), len(pcm) // 2, 0)
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    chunks = b"ds64" + struct.pack("<I", len(ds64)) + ds64
+    chunks += b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    chunks += b"data" + struct.pack("<I", 0xFFFFFFFF) + pcm
+    return b"RF64" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE" + chunks
 
 
 def mp3(seconds: float, rate: int = 44100, channels: int = 2) -> bytes:

@@ -240,6 +240,21 @@ async def test_a_float_stereo_wav_becomes_a_16bit_mono_wav(hass: HomeAssistant) 
 
 
 @pytest.mark.usefixtures("ffmpeg")
+async def test_an_rf64_wav_becomes_a_24khz_mono_wav(hass: HomeAssistant) -> None:
+    sample = await async_prepare_sample(hass, sample_audio.rf64(4.0, rate=48000))
+    pcm, rate, channels = pcm_of(sample.audio)
+    assert (sample.source, rate, channels, sample.converted) == (AudioContainer.WAV, 24000, 1, True)
+    assert len(pcm) == 4 * 24000 * 2
+
+
+@pytest.mark.usefixtures("ffmpeg")
+async def test_an_rf64_wav_below_24_khz_is_refused(hass: HomeAssistant) -> None:
+    err = await _refusal(hass, sample_audio.rf64(4.0, rate=22050))
+    assert err.translation_key == "sample_rate_too_low"
+    assert err.translation_placeholders["sample_rate"] == "22050"
+
+
+@pytest.mark.usefixtures("ffmpeg")
 async def test_an_mp3_below_24_khz_is_refused(hass: HomeAssistant) -> None:
     err = await _refusal(hass, sample_audio.mp3(5.0, rate=16000, channels=1))
     assert err.translation_key == "sample_rate_too_low"

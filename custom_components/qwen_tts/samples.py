@@ -6,16 +6,18 @@ encoded, not audio) is refused here, before anything is uploaded. What can be fi
 losing what a voice needs is fixed: a 16-bit PCM WAV at 24 to 48 kHz with several channels,
 extra chunks or wrong size fields is rewritten as a canonical mono WAV at its own sample rate
 (in Python, losslessly); MP3, M4A, a WAV above 48 kHz and any other WAV (24-bit, float, RF64,
-...) are converted to a 24 kHz mono 16-bit WAV with Home Assistant's ffmpeg.
+...) are converted to a 24 kHz mono 16-bit WAV with Home Assistant's ffmpeg. The rate a sample
+was recorded at is read from its header (a WAV's ``fmt `` chunk; an MP3's or M4A's with
+mutagen, which Home Assistant's tts installs), never from the converted audio.
 """
 
 from array import array
 import asyncio
 from dataclasses import dataclass, replace
 from enum import StrEnum
+import io
 import math
 from pathlib import Path
-import re
 import shutil
 import sys
 import tempfile
@@ -23,6 +25,9 @@ import tempfile
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from mutagen import MutagenError
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
 
 from .const import DOMAIN, LOGGER
 from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
@@ -39,9 +44,6 @@ CONVERTED_SAMPLE_RATE = 24000
 FFMPEG_TIMEOUT = 120.0  # seconds
 
 WAV_MIME_TYPE = "audio/wav"
-
-# The "Input #0" stream line of ffmpeg's log: "Stream #0:0[0x1](und): Audio: aac (LC) ..., 16000 Hz".
-_FFMPEG_INPUT_RATE = re.compile(r"Stream #0:\d+\S*: Audio: [^\n]*?\b(\d+) Hz")
 
 
 class AudioContainer(StrEnum):
@@ -178,11 +180,24 @@ def pcm16_sample(data: bytes, layout: WavLayout, source: AudioContainer) -> Samp
     )
 
 
-def ffmpeg_input_sample_rate(log: str) -> int | None:
-    """The sample rate of the input's audio stream, from ffmpeg's log."""
-    input_part = log.split("Output #0", 1)[0]
-    match = _FFMPEG_INPUT_RATE.search(input_part)
-    return int(match.group(1)) if match else None
+def recorded_sample_rate(data: bytes, container: AudioContainer) -> int | None:
+    """The sample rate (Hz) a sample was recorded at, from its header: a WAV's ``fmt `` chunk
+    (RIFF or RF64), an MP3's first frame, an M4A's first audio track (as ffmpeg decodes it:
+    ``-map 0:a:0``); ``None`` when the header cannot be read. Blocking: run in the executor."""
+    if container is AudioContainer.WAV:
+        # RF64 (WAVs over 4 GB) has RIFF's chunks after its own signature; its size
+        # placeholders are trusted only as far as the bytes go.
+        try:
+            return parse_wav(b"RIFF" + data[4:]).sample_rate
+        except WavFormatError:
+            return None
+    reader = MP3 if container is AudioContainer.MP3 else MP4
+    try:
+        # mutagen declares ``info`` as None on its base class; every reader sets it.
+        sample_rate: int = getattr(reader(io.BytesIO(data)).info, "sample_rate", 0)
+    except MutagenError:
+        return None
+    return sample_rate or None
 
 
 async def async_prepare_sample(hass: HomeAssistant, data: bytes) -> Sample:
@@ -207,8 +222,8 @@ async def _async_convert(hass: HomeAssistant, data: bytes, container: AudioConta
     try:
         # A file, not a pipe: M4A files from phones keep their index at the end.
         await hass.async_add_executor_job(source.write_bytes, data)
-        log = await _async_run_ffmpeg(hass, source, target)
-        sample_rate = ffmpeg_input_sample_rate(log)
+        await _async_run_ffmpeg(hass, source, target)
+        sample_rate = await hass.async_add_executor_job(recorded_sample_rate, data, container)
         if sample_rate is None:
             raise _unreadable("no audio stream found")
         converted = await hass.async_add_executor_job(target.read_bytes)
@@ -220,8 +235,8 @@ async def _async_convert(hass: HomeAssistant, data: bytes, container: AudioConta
     return replace(pcm16_sample(converted, layout, container), converted=True)
 
 
-async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> str:
-    """Run ffmpeg without blocking the event loop; return its log, refuse on failure."""
+async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> None:
+    """Run ffmpeg without blocking the event loop; refuse on failure (its log is debugged)."""
     binary = get_ffmpeg_manager(hass).binary
     command = [
         binary,
@@ -277,4 +292,3 @@ async def _async_run_ffmpeg(hass: HomeAssistant, source: Path, target: Path) -> 
     if process.returncode != 0:
         LOGGER.debug("ffmpeg could not convert the sample: %s", log[-2000:])
         raise _unreadable("ffmpeg could not decode the audio")
-    return log
