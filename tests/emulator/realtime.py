@@ -3,12 +3,9 @@ synthesis here, recognition (ASR models) in ``transcription.py``."""
 
 import asyncio
 import base64
-import contextlib
-import json
-import secrets
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, override
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from .audio import render_pcm, stream_chunks
 from .catalogue import REALTIME_FORMATS, REALTIME_MODELS, SAMPLE_RATES, billed_characters
@@ -16,10 +13,11 @@ from .faults import PlannedFailure
 from .misbehaviour import forever, tone
 from .pacing import Pacer
 from .recognition import REALTIME_ASR_MODELS
+from .session import ServerSession, new_id
 from .store import REALTIME, TRANSCRIPTION, RecordedRequest, request_id
 from .synthesis import voice_allowed
 from .transcription import TranscriptionSession
-from .wire import dumps, json_error
+from .wire import json_error
 
 if TYPE_CHECKING:
     from .server import DashScopeEmulator
@@ -29,10 +27,6 @@ SENTENCE_ENDS = frozenset(".!?;。！？；…\n")
 # server_commit: a buffer this long is synthesised even without a sentence end.
 MAX_BUFFER_CHARS = 200
 CLOSE_TIMEOUT = 2.0
-
-
-def _id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(12)}"
 
 
 async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.StreamResponse:
@@ -50,11 +44,9 @@ async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.S
     socket = web.WebSocketResponse(timeout=CLOSE_TIMEOUT, autoping=True)
     await socket.prepare(request)
     emu.sockets.add(socket)
+    session_type = TranscriptionSession if asr else RealtimeSession
     try:
-        if asr:
-            await serve(TranscriptionSession(emu, socket, record, model), socket, record, failure)
-        else:
-            await RealtimeSession(emu, socket, record, model).run(failure)
+        await session_type(emu, socket, record, model).run(failure)
     except ConnectionError:  # the client went away mid-session: nothing more to send
         record.client_left = True
     finally:
@@ -63,73 +55,7 @@ async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.S
     return socket
 
 
-class ServedSession(Protocol):
-    """What ``serve`` drives: the server side of one session."""
-
-    def view(self) -> dict[str, Any]:
-        """The ``session`` object of ``session.created``."""
-        ...
-
-    async def handle(self, event: dict[str, Any]) -> bool:
-        """Serve one client event; False ends the session."""
-        ...
-
-    async def error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
-        """Send an ``error`` event."""
-        ...
-
-
-async def serve(
-    session: ServedSession,
-    socket: web.WebSocketResponse,
-    record: RecordedRequest,
-    failure: PlannedFailure | None,
-) -> None:
-    """Send ``session.created``, then serve client events until the session ends (a planned
-    failure answers the first client event with an ``error`` event and closes)."""
-    await socket.send_str(
-        dumps({"event_id": _id("event"), "type": "session.created", "session": session.view()})
-    )
-    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-    reader = asyncio.create_task(_read(socket, record, queue), name="emulator realtime reader")
-    try:
-        while (event := await queue.get()) is not None:
-            if failure is not None:
-                await session.error(failure.code, failure.message, event)
-                return
-            if not await session.handle(event):
-                return
-    finally:
-        await socket.close()
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
-
-
-async def _read(
-    socket: web.WebSocketResponse,
-    record: RecordedRequest,
-    queue: asyncio.Queue[dict[str, Any] | None],
-) -> None:
-    """Record each client event as it arrives and queue it for processing."""
-    loop = asyncio.get_running_loop()
-    try:
-        async for message in socket:
-            if message.type is not WSMsgType.TEXT:
-                continue
-            try:
-                event = json.loads(message.data)
-            except ValueError:
-                event = {"type": "invalid_json", "raw": message.data}
-            if not isinstance(event, dict):
-                event = {"type": "invalid_json", "raw": message.data}
-            record.events.append((loop.time(), event))
-            queue.put_nowait(event)
-    finally:
-        queue.put_nowait(None)
-
-
-class RealtimeSession:
+class RealtimeSession(ServerSession):
     """The server side of one realtime synthesis session."""
 
     def __init__(
@@ -140,52 +66,35 @@ class RealtimeSession:
         model: str,
     ) -> None:
         """A fresh session with the service defaults."""
-        self._emu = emu
-        self._socket = socket
-        self._record = record
-        self._model = model
-        self._config: dict[str, Any] = {
+        defaults: dict[str, Any] = {
             "voice": "Cherry",
             "mode": "server_commit",
             "language_type": "Auto",
             "response_format": "pcm",
             "sample_rate": 24000,
         }
-        self._session_id = _id("sess")
+        super().__init__(emu, socket, record, model, defaults)
         self._buffer = ""
         self._synthesised = False
-        self._appended = False
 
+    @override
     async def run(self, failure: PlannedFailure | None) -> None:
-        """Send ``session.created``, then serve client events until the session ends."""
+        """Send ``session.created``; a model without realtime synthesis then closes silently,
+        as the service does."""
         if self._model not in REALTIME_MODELS:
             await self._send("session.created", session=self.view())
-            return  # the service closes silently
-        await serve(self, self._socket, self._record, failure)
+            return
+        await super().run(failure)
 
+    @override
     def view(self) -> dict[str, Any]:
+        """The ``session`` object: the model and its current config."""
         return {
             "object": "realtime.session",
             "id": self._session_id,
             "model": self._model,
             **self._config,
         }
-
-    async def _send(self, event_type: str, **fields: Any) -> None:
-        await self._socket.send_str(dumps({"event_id": _id("event"), "type": event_type, **fields}))
-
-    async def error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
-        """Send an ``error`` event."""
-        await self._send(
-            "error",
-            error={
-                "type": "invalid_request_error",
-                "code": code,
-                "message": message,
-                "param": None,
-                "event_id": (cause or {}).get("event_id"),
-            },
-        )
 
     async def _forever(self, interval: float, send: Any) -> None:
         """Send until the client closes the socket (then ``ConnectionError``)."""
@@ -197,6 +106,7 @@ class RealtimeSession:
 
         await forever(interval, unless_closed)
 
+    @override
     async def handle(self, event: dict[str, Any]) -> bool:
         """Serve one client event; False ends the session."""
         match event.get("type"):
@@ -205,39 +115,31 @@ class RealtimeSession:
             case "input_text_buffer.append":
                 return await self._append(event)
             case "input_text_buffer.commit":
-                await self._send("input_text_buffer.committed", item_id=_id("item"))
+                await self._send("input_text_buffer.committed", item_id=new_id("item"))
                 return await self._flush(whole=True)
             case "input_text_buffer.clear":
                 self._buffer = ""
                 await self._send("input_text_buffer.cleared")
                 return True
             case "session.finish":
-                if not await self._flush(whole=True) or self._emu.ws_close_before_finish:
-                    return False
-                await self._send("session.finished", session={"id": self._session_id})
+                if await self._flush(whole=True):
+                    await self._finish()
                 return False
             case other:
                 await self.error("InvalidParameter", f"Unknown event type: {other}", event)
                 return True
 
+    @override
     async def _update(self, event: dict[str, Any]) -> bool:
+        """A config change is refused (the session goes on) once synthesis has started."""
         if self._synthesised:
             await self.error(
                 "InvalidParameter", "session.update is not allowed after synthesis started.", event
             )
             return True
-        session = event.get("session")
-        if not isinstance(session, dict):
-            await self.error("InvalidParameter", "session must be an object.", event)
-            return False
-        config = {**self._config, **session}
-        if (problem := self._invalid_config(config)) is not None:
-            await self.error("InvalidParameter", problem, event)
-            return False
-        self._config = config
-        await self._send("session.updated", session=self.view())
-        return True
+        return await super()._update(event)
 
+    @override
     def _invalid_config(self, config: dict[str, Any]) -> str | None:
         if config.get("mode") not in ("server_commit", "commit"):
             return f"Unsupported mode: {config.get('mode')}"
@@ -259,11 +161,8 @@ class RealtimeSession:
         )
 
     async def _append(self, event: dict[str, Any]) -> bool:
-        if self._emu.ws_error_after_append is not None and not self._appended:
-            code, message = self._emu.ws_error_after_append
-            await self.error(code, message, event)
+        if await self._refuse_first_append(event):
             return False
-        self._appended = True
         text = event.get("text")
         if not isinstance(text, str):
             await self.error("InvalidParameter", "text must be a string.", event)
@@ -291,7 +190,7 @@ class RealtimeSession:
             return False
         self._synthesised = True
         self._record.responses.append(text)
-        response_id, item_id = _id("resp"), _id("item")
+        response_id, item_id = new_id("resp"), new_id("item")
         rate, audio_format = int(self._config["sample_rate"]), str(self._config["response_format"])
         where = {"response_id": response_id, "item_id": item_id, "output_index": 0}
         item = {"id": item_id, "object": "realtime.item", "type": "message", "role": "assistant"}

@@ -9,14 +9,13 @@ speech. Without speech there is no ``completed`` event, only ``session.finished`
 
 import base64
 import binascii
-import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from aiohttp import web
 
 from .recognition import LANGUAGES, HeardAudio, has_speech, recognition_pause
+from .session import ServerSession, new_id
 from .store import TRANSCRIPTION, RecordedRequest
-from .wire import dumps
 
 if TYPE_CHECKING:
     from .server import DashScopeEmulator
@@ -27,11 +26,7 @@ PARTIAL = "conversation.item.input_audio_transcription.text"
 COMPLETED = "conversation.item.input_audio_transcription.completed"
 
 
-def _id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(12)}"
-
-
-class TranscriptionSession:
+class TranscriptionSession(ServerSession):
     """The server side of one realtime recognition session (driven by ``handle_realtime``)."""
 
     def __init__(
@@ -42,21 +37,17 @@ class TranscriptionSession:
         model: str,
     ) -> None:
         """A fresh session with the service defaults (VAD mode, pcm at 16 kHz)."""
-        self._emu = emu
-        self._socket = socket
-        self._record = record
-        self._model = model
-        self._session_id = _id("sess")
-        self._config: dict[str, Any] = {
+        defaults: dict[str, Any] = {
             "input_audio_format": "pcm",
             "sample_rate": 16000,
             "input_audio_transcription": {},
             "turn_detection": {"type": "server_vad", "threshold": 0.5, "silence_duration_ms": 200},
         }
+        super().__init__(emu, socket, record, model, defaults)
         self._buffer = bytearray()
         self._partial_words = 0
-        self._appended = False
 
+    @override
     def view(self) -> dict[str, Any]:
         """The ``session`` object of ``session.created`` / ``session.updated``."""
         shown = {**self._config, "input_audio_format": "pcm16"}
@@ -73,22 +64,7 @@ class TranscriptionSession:
         language = (self._config.get("input_audio_transcription") or {}).get("language")
         return language if isinstance(language, str) else None
 
-    async def _send(self, event_type: str, **fields: Any) -> None:
-        await self._socket.send_str(dumps({"event_id": _id("event"), "type": event_type, **fields}))
-
-    async def error(self, code: str, message: str, cause: dict[str, Any] | None = None) -> None:
-        """Send an ``error`` event."""
-        await self._send(
-            "error",
-            error={
-                "type": "invalid_request_error",
-                "code": code,
-                "message": message,
-                "param": None,
-                "event_id": (cause or {}).get("event_id"),
-            },
-        )
-
+    @override
     async def handle(self, event: dict[str, Any]) -> bool:
         """Serve one client event; False ends the session."""
         match event.get("type"):
@@ -102,50 +78,33 @@ class TranscriptionSession:
                         "InvalidParameter", "input_audio_buffer.commit needs manual mode.", event
                     )
                     return True
-                item_id = _id("item")
+                item_id = new_id("item")
                 await self._send(
                     "input_audio_buffer.committed", previous_item_id=None, item_id=item_id
                 )
                 return await self._recognise(item_id)
             case "session.finish":
-                if self._buffer and not await self._recognise(_id("item")):
-                    return False
-                if self._emu.ws_close_before_finish:
-                    return False
-                await self._send("session.finished", session={"id": self._session_id})
+                if not self._buffer or await self._recognise(new_id("item")):
+                    await self._finish()
                 return False
             case other:
                 await self.error("InvalidParameter", f"Unknown event type: {other}", event)
                 return True
 
-    async def _update(self, event: dict[str, Any]) -> bool:
-        session = event.get("session")
-        if not isinstance(session, dict):
-            await self.error("InvalidParameter", "session must be an object.", event)
-            return False
-        config = {**self._config, **session}
-        problem = None
+    @override
+    def _invalid_config(self, config: dict[str, Any]) -> str | None:
         if config.get("input_audio_format") not in ("pcm", "opus"):
-            problem = f"Unsupported input_audio_format: {config.get('input_audio_format')}"
-        elif config.get("sample_rate") not in SAMPLE_RATES:
-            problem = f"Unsupported sample_rate: {config.get('sample_rate')}"
-        else:
-            language = (config.get("input_audio_transcription") or {}).get("language")
-            if language is not None and language not in LANGUAGES:
-                problem = f"Unsupported language: {language}"
-        if problem is not None:
-            await self.error("InvalidParameter", problem, event)
-            return False
-        self._config = config
-        await self._send("session.updated", session=self.view())
-        return True
+            return f"Unsupported input_audio_format: {config.get('input_audio_format')}"
+        if config.get("sample_rate") not in SAMPLE_RATES:
+            return f"Unsupported sample_rate: {config.get('sample_rate')}"
+        language = (config.get("input_audio_transcription") or {}).get("language")
+        if language is not None and language not in LANGUAGES:
+            return f"Unsupported language: {language}"
+        return None
 
     async def _append(self, event: dict[str, Any]) -> bool:
-        if self._emu.ws_error_after_append is not None and not self._appended:
-            code, message = self._emu.ws_error_after_append
-            await self.error(code, message, event)
+        if await self._refuse_first_append(event):
             return False
-        self._appended = True
         try:
             self._buffer += base64.b64decode(str(event.get("audio", "")), validate=True)
         except binascii.Error, ValueError:
@@ -163,7 +122,7 @@ class TranscriptionSession:
             stash = words[self._partial_words - 1]
             await self._send(
                 PARTIAL,
-                item_id=_id("item"),
+                item_id=new_id("item"),
                 content_index=0,
                 language=self._language or self._emu.detected_language,
                 emotion="neutral",
