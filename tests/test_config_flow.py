@@ -23,9 +23,9 @@ from custom_components.qwen_tts.const import (
 )
 from custom_components.qwen_tts.dashscope import Region
 from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
+from scripts.translations_sync import INTEGRATION, STRINGS
 
 from .emulator import DashScopeEmulator
-from .translations_sync import INTEGRATION, STRINGS
 
 # The account flow's text in strings.json and every translation, by file name.
 CONFIG_TEXTS = {

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .translations_sync import INTEGRATION, STRINGS
+from scripts.translations_sync import INTEGRATION, STRINGS
 
 LANGUAGE_FILES = [STRINGS, *sorted((INTEGRATION / "translations").glob("*.json"))]
 MODULES = {path: ast.parse(path.read_text(encoding="utf-8")) for path in INTEGRATION.glob("*.py")}

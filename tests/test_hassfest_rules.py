@@ -14,7 +14,7 @@ import pytest
 import voluptuous as vol
 import yaml
 
-from .translations_sync import INTEGRATION, STRINGS
+from scripts.translations_sync import INTEGRATION, STRINGS
 
 LANGUAGE_FILES = [STRINGS, *sorted((INTEGRATION / "translations").glob("*.json"))]
 # hassfest's own patterns.

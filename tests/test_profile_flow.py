@@ -29,10 +29,10 @@ from custom_components.qwen_tts.const import (
 from custom_components.qwen_tts.dashscope import Region
 from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
 from custom_components.qwen_tts.profile_flow import fallback_error
+from scripts.translations_sync import STRINGS
 
 from .emulator import DashScopeEmulator
 from .fallback_engine import BackupEngine, add_backup_engine
-from .translations_sync import STRINGS
 
 MOM = "qwen-tts-vc-mom-voice-20260102030405006-ab12"  # cloned, HTTP
 DAD = "qwen-tts-vc-dad-voice-20260103030405006-cd34"  # cloned, realtime

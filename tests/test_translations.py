@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .translations_sync import EN, INTEGRATION, rendered_en
+from scripts.translations_sync import EN, INTEGRATION, rendered_en
 
 
 def _keys(node: Any, prefix: str = "") -> set[str]:

@@ -1,4 +1,5 @@
-"""Derive translations/en.json from strings.json (``python -m tests.translations_sync --write``)."""
+"""Derive translations/en.json from strings.json, resolving [%key:...%] references as Home
+Assistant core does (``scripts/translations`` writes it; tests check it is in sync)."""
 
 import json
 from pathlib import Path
