@@ -2,7 +2,7 @@
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 import io
 import json
 import logging
@@ -278,14 +278,7 @@ async def test_empty_audio_makes_realtime_responses_without_deltas(
     http: aiohttp.ClientSession, emulator: DashScopeEmulator
 ) -> None:
     emulator.empty_audio = True
-    events = await _realtime(
-        http,
-        emulator,
-        [
-            {"type": "input_text_buffer.append", "text": TEXT},
-            {"type": "session.finish"},
-        ],
-    )
+    events = await _realtime(http, emulator, _say(TEXT))
     types = [e["type"] for e in events]
     assert types.count("response.created") == types.count("response.done") == 1
     assert "response.audio.delta" not in types
@@ -351,6 +344,11 @@ async def _realtime(
     return received
 
 
+def _say(text: str) -> list[dict[str, Any]]:
+    """The client events that speak ``text`` and end the session."""
+    return [{"type": "input_text_buffer.append", "text": text}, {"type": "session.finish"}]
+
+
 def _deltas(events: list[dict[str, Any]]) -> bytes:
     return b"".join(
         base64.b64decode(e["delta"]) for e in events if e["type"] == "response.audio.delta"
@@ -412,8 +410,7 @@ async def test_realtime_mp3_deltas_form_an_mp3_stream(
         emulator,
         [
             {"type": "session.update", "session": {"voice": "Cherry", "response_format": "mp3"}},
-            {"type": "input_text_buffer.append", "text": TEXT},
-            {"type": "session.finish"},
+            *_say(TEXT),
         ],
     )
     assert _mp3_info(_deltas(events)).sample_rate == 24000
@@ -459,37 +456,51 @@ async def test_realtime_socket_closes_before_session_finished_when_asked(
     http: aiohttp.ClientSession, emulator: DashScopeEmulator
 ) -> None:
     emulator.ws_close_before_finish = True
-    events = await _realtime(
-        http,
-        emulator,
-        [{"type": "input_text_buffer.append", "text": "Hi"}, {"type": "session.finish"}],
-    )
+    events = await _realtime(http, emulator, _say("Hi"))
     types = [e["type"] for e in events]
     assert "response.done" in types
     assert "session.finished" not in types
 
 
-async def test_realtime_error_event_after_append_when_asked(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator
-) -> None:
-    emulator.ws_error_after_append = (
+def _error_after_append(emu: DashScopeEmulator) -> None:
+    emu.ws_error_after_append = (
         "DataInspectionFailed",
         "Input data may contain inappropriate content.",
     )
-    events = await _realtime(http, emulator, [{"type": "input_text_buffer.append", "text": "Hi"}])
-    assert events[-1]["type"] == "error"
-    assert events[-1]["error"]["code"] == "DataInspectionFailed"
 
 
-async def test_realtime_planned_failure_answers_an_error_event(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+def _planned_failure(emu: DashScopeEmulator) -> None:
+    emu.fail_next(429, "Throttling.RateQuota", kind="realtime")
+
+
+@pytest.mark.parametrize(
+    ("fault", "event", "code"),
+    [
+        pytest.param(
+            _error_after_append,
+            {"type": "input_text_buffer.append", "text": "Hi"},
+            "DataInspectionFailed",
+            id="ws_error_after_append -> the first append is answered by that error",
+        ),
+        pytest.param(
+            _planned_failure,
+            {"type": "session.update", "session": {"voice": "Cherry"}},
+            "Throttling.RateQuota",
+            id="fail_next(kind=realtime) -> the first event is answered by that error",
+        ),
+    ],
+)
+async def test_realtime_planned_error_answers_an_error_event_and_closes(
+    http: aiohttp.ClientSession,
+    emulator: DashScopeEmulator,
+    fault: Callable[[DashScopeEmulator], None],
+    event: dict[str, Any],
+    code: str,
 ) -> None:
-    emulator.fail_next(429, "Throttling.RateQuota", kind="realtime")
-    events = await _realtime(
-        http, emulator, [{"type": "session.update", "session": {"voice": "Cherry"}}]
-    )
+    fault(emulator)
+    events = await _realtime(http, emulator, [event])
     assert [e["type"] for e in events] == ["session.created", "error"]
-    assert events[-1]["error"]["code"] == "Throttling.RateQuota"
+    assert events[-1]["error"]["code"] == code
 
 
 def _data_uri(audio: bytes, mime: str = "audio/wav") -> str:

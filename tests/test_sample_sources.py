@@ -112,48 +112,55 @@ async def test_a_file_too_big_is_refused_from_its_size_without_reading(
     assert by_path.translation_key == by_media.translation_key == "sample_file_too_large"
 
 
+# A control character where a sample comes from: the refusal names the field's translation
+# and shows the value escaped (no NUL, no line break reaches the message).
+CONTROL_CHARACTER_REFUSALS = {
+    "file_path": ("invalid_file_path", "file_path"),
+    "media": ("invalid_media_id", "media_content_id"),
+}
+
+
 @pytest.mark.parametrize(
-    "path",
-    ["/media/a\x00.wav", "/media/a.wav\x00", "/media/a\n.wav", "/media/\x1b[2Ja.wav"],
-    ids=["nul", "trailing-nul", "newline", "escape"],
+    ("field", "value"),
+    [
+        pytest.param("file_path", "/media/a\x00.wav", id="file path with a nul"),
+        pytest.param("file_path", "/media/a.wav\x00", id="file path with a trailing nul"),
+        pytest.param("file_path", "/media/a\n.wav", id="file path with a newline"),
+        pytest.param("file_path", "/media/\x1b[2Ja.wav", id="file path with an escape"),
+        pytest.param(
+            "media", "media-source://media_source/local/a\x00.wav", id="local media with a nul"
+        ),
+        pytest.param(
+            "media", "media-source://media_source/local/a.wav\x00", id="media with a trailing nul"
+        ),
+        pytest.param(
+            "media",
+            "media-source://tts/tts.qwen_tts_speech?message=hi\x00",
+            id="tts media with a nul",
+        ),
+        pytest.param(
+            "media", "media-source://media_source/local/a\r\n.wav", id="media with a crlf"
+        ),
+    ],
 )
-async def test_a_path_with_a_control_character_is_a_translated_refusal(
+async def test_a_source_with_a_control_character_is_a_translated_refusal(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
     setup_integration: MockConfigEntry,
-    path: str,
+    field: str,
+    value: str,
 ) -> None:
-    err = await _refused(hass, emulator, setup_integration, file_path=path)
+    key, placeholder = CONTROL_CHARACTER_REFUSALS[field]
 
-    assert err.translation_key == "invalid_file_path"
-    assert err.translation_placeholders["file_path"] == sample_sources.printable(path)
+    err = await _refused(hass, emulator, setup_integration, **{field: value})
+
+    assert err.translation_key == key
+    assert err.translation_placeholders[placeholder] == sample_sources.printable(value)
     assert "\x00" not in str(err)
-    assert "\n" not in err.translation_placeholders["file_path"]
+    assert "\n" not in err.translation_placeholders[placeholder]
 
 
 # -- media -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "media_id",
-    [
-        "media-source://media_source/local/a\x00.wav",
-        "media-source://media_source/local/a.wav\x00",
-        "media-source://tts/tts.qwen_tts_speech?message=hi\x00",
-        "media-source://media_source/local/a\r\n.wav",
-    ],
-    ids=["nul-local", "trailing-nul", "nul-tts", "crlf"],
-)
-async def test_a_media_id_with_a_control_character_is_a_translated_refusal(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    media_id: str,
-) -> None:
-    err = await _refused(hass, emulator, setup_integration, media=media_id)
-
-    assert err.translation_key == "invalid_media_id"
-    assert err.translation_placeholders["media_content_id"] == sample_sources.printable(media_id)
 
 
 class _Snapshot(ImageEntity):

@@ -2,6 +2,7 @@
 
 from array import array
 import base64
+from collections.abc import Callable
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -248,54 +249,59 @@ async def test_an_rf64_wav_becomes_a_24khz_mono_wav(hass: HomeAssistant) -> None
 
 
 @pytest.mark.usefixtures("ffmpeg")
-async def test_an_rf64_wav_below_24_khz_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.rf64(4.0, rate=22050))
+@pytest.mark.parametrize(
+    ("sample", "sample_rate"),
+    [
+        pytest.param(lambda: sample_audio.mp3(5.0, rate=16000, channels=1), 16000, id="16 kHz MP3"),
+        pytest.param(lambda: sample_audio.m4a(5.0, rate=22050), 22050, id="22.05 kHz M4A"),
+        pytest.param(
+            lambda: sample_audio.wav_24bit(4.0, rate=16000), 16000, id="16 kHz 24-bit WAV"
+        ),
+        pytest.param(lambda: sample_audio.rf64(4.0, rate=22050), 22050, id="22.05 kHz RF64 WAV"),
+    ],
+)
+async def test_a_converted_sample_below_24_khz_is_refused_naming_its_rate(
+    hass: HomeAssistant, sample: Callable[[], bytes], sample_rate: int
+) -> None:
+    err = await _refusal(hass, sample())
     assert err.translation_key == "sample_rate_too_low"
-    assert err.translation_placeholders["sample_rate"] == "22050"
+    assert err.translation_placeholders == {
+        "sample_rate": str(sample_rate),
+        "min_sample_rate": "24000",
+    }
 
 
 @pytest.mark.usefixtures("ffmpeg")
-async def test_an_mp3_below_24_khz_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.mp3(5.0, rate=16000, channels=1))
-    assert err.translation_key == "sample_rate_too_low"
-    assert err.translation_placeholders == {"sample_rate": "16000", "min_sample_rate": "24000"}
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_an_m4a_below_24_khz_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.m4a(5.0, rate=22050))
-    assert err.translation_key == "sample_rate_too_low"
-    assert err.translation_placeholders["sample_rate"] == "22050"
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_a_24bit_wav_below_24_khz_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.wav_24bit(4.0, rate=16000))
-    assert err.translation_key == "sample_rate_too_low"
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_an_mp3_longer_than_60_seconds_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.mp3(75.0, rate=24000, channels=1))
-    assert err.translation_key == "sample_too_long"
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_an_mp3_shorter_than_3_seconds_is_refused(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.mp3(2.0, rate=48000, channels=1))
-    assert err.translation_key == "sample_too_short"
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_a_damaged_mp3_is_refused_as_unreadable(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 40)
-    assert err.translation_key == "sample_unreadable"
-
-
-@pytest.mark.usefixtures("ffmpeg")
-async def test_a_truncated_m4a_is_refused_as_unreadable(hass: HomeAssistant) -> None:
-    err = await _refusal(hass, sample_audio.m4a(5.0)[:2000])
-    assert err.translation_key == "sample_unreadable"
+@pytest.mark.parametrize(
+    ("sample", "key"),
+    [
+        pytest.param(
+            lambda: sample_audio.mp3(75.0, rate=24000, channels=1),
+            "sample_too_long",
+            id="75 s MP3 -> too long",
+        ),
+        pytest.param(
+            lambda: sample_audio.mp3(2.0, rate=48000, channels=1),
+            "sample_too_short",
+            id="2 s MP3 -> too short",
+        ),
+        pytest.param(
+            lambda: b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 40,
+            "sample_unreadable",
+            id="damaged MP3 -> unreadable",
+        ),
+        pytest.param(
+            lambda: sample_audio.m4a(5.0)[:2000],
+            "sample_unreadable",
+            id="truncated M4A -> unreadable",
+        ),
+    ],
+)
+async def test_a_converted_sample_that_cannot_be_a_voice_is_refused(
+    hass: HomeAssistant, sample: Callable[[], bytes], key: str
+) -> None:
+    err = await _refusal(hass, sample())
+    assert err.translation_key == key
 
 
 # Without an ffmpeg binary
