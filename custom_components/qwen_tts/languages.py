@@ -12,6 +12,7 @@ variants and extensions after them (``de-DE-1996``, ``en-US-u-ca-gregory``).
 from collections.abc import Collection
 from dataclasses import dataclass
 import re
+from typing import override
 
 LANGUAGE_TYPES: tuple[str, ...] = (
     "Auto",
@@ -135,6 +136,7 @@ class SupportedLanguages(list[str]):
     """The canonical tags, listed once each (what Home Assistant's pickers show); ``in``
     accepts every spelling of them (what Home Assistant checks a call's language with)."""
 
+    @override
     def __contains__(self, tag: object) -> bool:
         """Whether ``tag`` is a spelling of a language Qwen-TTS speaks."""
         return isinstance(tag, str) and parse_language(tag) is not None

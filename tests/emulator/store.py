@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import secrets
-from typing import Any
+from typing import Any, override
 import uuid
 
 from .catalogue import CLONE_TARGETS, DESIGN_TARGETS
@@ -31,14 +31,17 @@ class RecordedHeaders(dict[str, str]):
         """Copy ``headers`` (the last value wins for repeated names)."""
         super().__init__((k.lower(), v) for k, v in headers.items())
 
+    @override
     def __getitem__(self, key: str) -> str:
         """Case-insensitive item access."""
         return super().__getitem__(key.lower())
 
+    @override
     def __contains__(self, key: object) -> bool:
         """Case-insensitive membership."""
         return isinstance(key, str) and super().__contains__(key.lower())
 
+    @override
     def get(self, key: str, default: Any = None) -> Any:
         """Case-insensitive ``get``."""
         return super().get(key.lower(), default)
