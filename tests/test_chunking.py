@@ -1,6 +1,7 @@
 """Text is cut into sentences where sentences really end, and a sentence longer than a request
 between words, never inside a number, a version or an address."""
 
+from collections import deque
 import re
 
 import pytest
@@ -8,7 +9,9 @@ import pytest
 from custom_components.qwen_tts.chunking import (
     Cost,
     SentenceSplitter,
+    balanced_requests,
     char_cost,
+    next_request,
     token_cost,
 )
 
@@ -284,3 +287,24 @@ def test_streamed_long_sentence_is_cut_even_when_the_next_one_arrives_with_it() 
     assert all(len(p) <= 50 for p in pieces)
     assert pieces[-1] == "Then it beeps."
     assert _words(" ".join(pieces)) == ["word"] * 30 + ["end.", "Then", "it", "beeps."]
+
+
+def test_a_request_takes_the_waiting_sentences_that_fit_the_limit() -> None:
+    """While text streams in, a request joins the complete sentences waiting, in order, as
+    long as they fit (a space between Latin sentences, none between CJK ones)."""
+    waiting = deque(["One.", "Two.", "x" * 598, "好。", "是。"])
+    assert next_request(waiting, 600, char_cost) == "One. Two."
+    assert next_request(waiting, 600, char_cost) == "x" * 598
+    assert next_request(waiting, 600, char_cost) == "好。是。"
+    assert not waiting
+
+
+def test_a_finished_text_becomes_balanced_requests_for_every_lane() -> None:
+    """Once the text has all arrived, its sentences become a multiple of ``lanes`` requests
+    within the limit, of similar size, in order."""
+    sentences = split_text(ENGLISH * 12, 600)  # about 2,000 characters: 4 requests at least
+    requests = balanced_requests(sentences, 600, char_cost, lanes=3)
+    assert len(requests) == 6
+    assert all(len(r) <= 600 for r in requests)
+    assert " ".join(requests) == " ".join(sentences)
+    assert max(map(len, requests)) - min(map(len, requests)) <= max(map(len, sentences))
