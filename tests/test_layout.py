@@ -155,3 +155,73 @@ def test_readme_links_and_images_resolve() -> None:
     assert images
     for image in images:
         assert (ROOT / image).stat().st_size < 150_000, image
+
+
+PACKAGE = CLIENT.parent
+
+
+def _module_name(path: Path) -> str:
+    """``coordinator``, ``dashscope.client``, ``dashscope`` (for its ``__init__``)."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """{module: the package's modules it imports}, from relative imports anywhere in the
+    file (type-only imports count: they tie the modules together all the same)."""
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        package = [part for part in package if part]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            base = package[: len(package) - (node.level - 1)]
+            target = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                # ``from . import x`` / ``from .pkg import module`` name a module.
+                sub = f"{target}.{alias.name}" if target else alias.name
+                found.add(sub if sub in modules else target)
+        graph[name] = (found & set(modules)) - {name}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (``[a, b, a]``), or ``None``."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return None
+        path.append(module)
+        for imported in sorted(graph[module]):
+            if (cycle := visit(imported)) is not None:
+                return cycle
+        path.pop()
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        if (cycle := visit(module)) is not None:
+            return cycle
+    return None
+
+
+def test_the_package_imports_one_way() -> None:
+    """No module imports one that imports it back (directly or around a circle)."""
+    graph = _package_imports()
+    assert {"coordinator", "repairs", "errors", "dashscope.client"} <= set(graph)
+    assert "coordinator" in graph["repairs"]
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+
+
+def test_a_cycle_is_found_and_told() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None

@@ -558,7 +558,7 @@ def test_a_refused_key_points_at_the_region_only_where_there_is_one(
         (Path(__file__).parents[1] / "custom_components/qwen_tts/translations/en.json").read_text()
     )["exceptions"]
 
-    err = to_ha_error(AuthError("refused", code="InvalidApiKey"), None, entry)
+    err = to_ha_error(AuthError("refused", code="InvalidApiKey"), entry)
 
     assert err.translation_key == key
     assert ("region" in messages[key]["message"]) is (region != "custom")

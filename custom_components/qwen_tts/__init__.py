@@ -4,20 +4,19 @@ text-to-speech (Qwen-TTS) and speech-to-text (Qwen-ASR)."""
 from typing import Any
 
 from homeassistant.const import CONF_API_KEY, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .cache_clearing import KnownVoices, async_clear_tts_cache
-from .const import DOMAIN, SUBENTRY_TTS
-from .coordinator import AccountVoicesCoordinator
+from .const import DOMAIN, SUBENTRY_TTS, endpoint_from_data
+from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry, QwenTTSRuntimeData
 from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
 from .health import StatusTracker
 from .pipeline_repairs import async_update_pipeline_issues
-from .repairs import async_delete_voice_issues
-from .runtime import QwenTTSConfigEntry, QwenTTSRuntimeData, endpoint_from_data
+from .repairs import async_delete_voice_issues, async_update_voice_issues
 from .services import async_setup_services
 from .usage import UsageTracker
 
@@ -57,6 +56,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
     entry.runtime_data = QwenTTSRuntimeData(
         client=client, voices=voices, status=status, usage=usage
     )
+
+    @callback
+    def _async_voices_updated() -> None:
+        """Profiles and voice assistants whose voice disappeared get a repair issue,
+        withdrawn once they are fine again."""
+        if voices.last_update_success:
+            async_update_voice_issues(hass, entry, voices)
+            async_update_pipeline_issues(hass, entry, voices)
+
+    entry.async_on_unload(voices.async_add_listener(_async_voices_updated))
     await voices.async_refresh()
     async_ensure_account_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

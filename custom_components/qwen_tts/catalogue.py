@@ -1,9 +1,11 @@
 """The Qwen-TTS catalogue: models and system voices (and which speak a language)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from homeassistant.helpers.selector import SelectOptionDict
 
 from .chunking import Cost, char_cost, token_cost
 from .dashscope import AccountVoice
@@ -217,3 +219,33 @@ def account_voice_label(voice: AccountVoice, language: str | None = None) -> str
     if is_chinese(language):
         return f"{voice.name}（{_KINDS_ZH.get(voice.kind, voice.kind)}）"
     return f"{voice.name} ({voice.kind})"
+
+
+def account_voice_options(
+    voices: Iterable[AccountVoice], language: str | None = None
+) -> list[SelectOptionDict]:
+    """Cloned and designed voices as options: by friendly name and kind, newest first
+    (labels in ``language``: Chinese for ``zh*``, else English)."""
+    return [
+        SelectOptionDict(value=v.voice, label=account_voice_label(v, language))
+        for v in newest_first(voices)
+    ]
+
+
+def voice_options(
+    model: str, account_voices: Mapping[str, AccountVoice], language: str | None = None
+) -> list[SelectOptionDict]:
+    """The voices a profile on ``model`` can use: the account's cloned and designed voices
+    enrolled for the same transport, then the model's system voices, labelled with what
+    they sound like in ``language``."""
+    realtime = MODELS[model].transport is Transport.REALTIME
+    options = account_voice_options(
+        (v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime),
+        language,
+    )
+    options += [
+        SelectOptionDict(value=name, label=voice.label(language))
+        for name, voice in SYSTEM_VOICES.items()
+        if name in MODELS[model].voices
+    ]
+    return options

@@ -33,6 +33,7 @@ from .const import (
     DEFAULT_PROFILE_NAME,
     DOMAIN,
     SUBENTRY_TTS,
+    endpoint_from_data,
 )
 from .dashscope import (
     AccountError,
@@ -51,7 +52,6 @@ from .dashscope import (
 from .dashscope.endpoint import REGION_BASE_URLS, URLCredentialsError
 from .options_flow import AccountOptionsFlow
 from .profile_flow import ProfileSubentryFlow
-from .runtime import endpoint_from_data
 
 _LOGGER = logging.getLogger(__name__)
 

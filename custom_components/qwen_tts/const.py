@@ -1,13 +1,22 @@
 """Constants of the Qwen TTS integration."""
 
+from collections.abc import Mapping
 import logging
-from typing import Final
+from typing import Any, Final
+
+from .dashscope import Endpoint
 
 DOMAIN: Final = "qwen_tts"
 LOGGER = logging.getLogger(__package__)
 
 CONF_REGION: Final = "region"
 CONF_BASE_URL: Final = "base_url"
+
+
+def endpoint_from_data(data: Mapping[str, Any]) -> Endpoint:
+    """The account's endpoint, from its entry data (region, and base_url for ``custom``)."""
+    return Endpoint.for_region(data[CONF_REGION], data.get(CONF_BASE_URL))
+
 
 SUBENTRY_TTS: Final = "tts"
 CONF_MODEL: Final = "model"

@@ -7,6 +7,7 @@ service answers, and a refused key starts reauthentication.
 """
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
@@ -16,12 +17,17 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .cache_clearing import KnownVoices
 from .catalogue import newest_first
-from .const import DOMAIN, LOGGER
-from .dashscope import AccountVoice, AuthError, DashScopeClient, DashScopeError
-from .errors import refused_key_key
+from .const import CONF_REGION, DOMAIN, LOGGER
+from .dashscope import (
+    AccountVoice,
+    AuthError,
+    DashScopeClient,
+    DashScopeError,
+    VoiceNotFoundError,
+)
+from .dashscope.endpoint import Region
 from .health import StatusTracker
-from .pipeline_repairs import async_update_pipeline_issues
-from .repairs import async_update_voice_issues
+from .usage import UsageTracker
 
 REFRESH_INTERVAL = timedelta(minutes=30)
 # While the list cannot be loaded, it is asked for again sooner.
@@ -31,12 +37,12 @@ RETRY_INTERVAL = timedelta(minutes=1)
 class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
     """Keeps ``{voice id: AccountVoice}`` of the account; a 401 starts reauth."""
 
-    config_entry: ConfigEntry
+    config_entry: QwenTTSConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry,
+        entry: QwenTTSConfigEntry,
         client: DashScopeClient,
         status: StatusTracker,
     ) -> None:
@@ -55,16 +61,13 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         self.known_voices = KnownVoices(hass, entry.entry_id)
         self._noted: frozenset[str] | None = None
         self._noting: asyncio.Task[None] | None = None
-        # Profiles and voice assistants whose voice disappeared get a repair issue,
-        # withdrawn once they are fine; cached audio made with voices that changed is dropped.
-        self.async_add_listener(self._async_voices_updated)
+        # Cached audio made with voices that changed is dropped.
+        self.async_add_listener(self._async_note_voices)
 
     @callback
-    def _async_voices_updated(self) -> None:
+    def _async_note_voices(self) -> None:
         if not self.last_update_success:
             return
-        async_update_voice_issues(self.hass, self.config_entry, self)
-        async_update_pipeline_issues(self.hass, self.config_entry, self)
         voice_ids = frozenset(self.data or {})
         if voice_ids != self._noted:
             # A friendly name may now mean another voice, or none.
@@ -91,7 +94,7 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         if isinstance(err, AuthError):
             return ConfigEntryAuthFailed(
                 translation_domain=DOMAIN,
-                translation_key=refused_key_key(self.config_entry, "invalid_auth"),
+                translation_key=refused_key_translation_key(self.config_entry, "invalid_auth"),
             )
         return UpdateFailed(
             translation_domain=DOMAIN,
@@ -127,3 +130,56 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
         # The newest when a name was reused.
         matches = newest_first(v for v in voices.values() if v.name.lower() == voice.lower())
         return matches[0] if matches else None
+
+
+@dataclass(slots=True)
+class QwenTTSRuntimeData:
+    """What a loaded account holds: the client, the account's voices, the service's status
+    (``status.report(err_or_None)`` after each call) and this month's usage
+    (``usage.record(characters=, requests=, voices=, seconds=)``)."""
+
+    client: DashScopeClient
+    voices: AccountVoicesCoordinator
+    status: StatusTracker
+    usage: UsageTracker
+
+
+type QwenTTSConfigEntry = ConfigEntry[QwenTTSRuntimeData]
+
+
+def refused_key_translation_key(entry: QwenTTSConfigEntry | None, key: str) -> str:
+    """The translation key telling that the account's API key was refused: ``key``, or
+    ``key + "_endpoint"`` for an account on a custom endpoint, which has no region to
+    point at."""
+    if entry is not None and entry.data.get(CONF_REGION) == Region.CUSTOM:
+        return f"{key}_endpoint"
+    return key
+
+
+@callback
+def report_failure(hass: HomeAssistant, entry: QwenTTSConfigEntry, err: DashScopeError) -> None:
+    """Show a failure in the account's status; a refused key starts reauthentication, a
+    refused voice reloads the account's voices (so that the profiles and voice assistants
+    using a voice that is gone get their repair at once)."""
+    if (runtime := _runtime(entry)) is not None:
+        runtime.status.report(err)
+        if isinstance(err, VoiceNotFoundError):
+            entry.async_create_task(hass, runtime.voices.async_request_refresh())
+    if isinstance(err, AuthError):
+        entry.async_start_reauth(hass)
+
+
+@callback
+def report_success(entry: QwenTTSConfigEntry) -> None:
+    """Show in the account's status that the service answered."""
+    if (runtime := _runtime(entry)) is not None:
+        runtime.status.report()
+
+
+def _runtime(entry: QwenTTSConfigEntry) -> QwenTTSRuntimeData | None:
+    """The account's runtime data; ``None`` once the account is unloaded (a call that was
+    under way when it unloaded has nothing left to report to)."""
+    try:
+        return entry.runtime_data
+    except AttributeError:
+        return None

@@ -9,8 +9,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_REGION
-from .runtime import QwenTTSConfigEntry, endpoint_from_data
+from .const import CONF_REGION, endpoint_from_data
+from .coordinator import QwenTTSConfigEntry
 
 TO_REDACT = {CONF_API_KEY}
 

@@ -1,18 +1,18 @@
 """The account's service device, shared by the account's own entities."""
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
+from .coordinator import QwenTTSConfigEntry
 
 MANUFACTURER = "Alibaba Cloud"
 ACCOUNT_MODEL = "DashScope"
 
 
-def account_device_info(entry: ConfigEntry) -> DeviceInfo:
+def account_device_info(entry: QwenTTSConfigEntry) -> DeviceInfo:
     """The account's device: one service device per config entry, named like the entry."""
     return DeviceInfo(
         identifiers={(DOMAIN, entry.entry_id)},
@@ -23,7 +23,7 @@ def account_device_info(entry: ConfigEntry) -> DeviceInfo:
     )
 
 
-def async_ensure_account_device(hass: HomeAssistant, entry: ConfigEntry) -> None:
+def async_ensure_account_device(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> None:
     """Register the account's device (new and existing installs), before any platform."""
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
@@ -38,7 +38,7 @@ class AccountEntity(Entity):
 
     _attr_has_entity_name = True
 
-    def __init__(self, entry: ConfigEntry, key: str) -> None:
+    def __init__(self, entry: QwenTTSConfigEntry, key: str) -> None:
         """Place the entity on the account's device."""
         self._attr_unique_id = f"{entry.entry_id}_{key}"
         self._attr_device_info = account_device_info(entry)

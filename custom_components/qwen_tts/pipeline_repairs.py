@@ -10,17 +10,12 @@ startup, every 30 minutes, after a voice action, and at once when a synthesis is
 its voice).
 """
 
-from typing import TYPE_CHECKING
-
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .const import DOMAIN
+from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
 from .dashscope.enrollment import friendly_name, model_for_voice
-
-if TYPE_CHECKING:
-    from .coordinator import AccountVoicesCoordinator
 
 ISSUE_PIPELINE_VOICE = "pipeline_voice"
 ASSIST_PIPELINE = "assist_pipeline"
@@ -28,7 +23,7 @@ ASSIST_PIPELINE = "assist_pipeline"
 
 @callback
 def async_update_pipeline_issues(
-    hass: HomeAssistant, entry: ConfigEntry, voices: AccountVoicesCoordinator | None
+    hass: HomeAssistant, entry: QwenTTSConfigEntry, voices: AccountVoicesCoordinator | None
 ) -> None:
     """Raise a repair issue for each voice assistant that speaks with one of ``entry``'s
     profiles and a cloned or designed voice the account no longer has; withdraw the others.

@@ -1,6 +1,6 @@
 """The voice profile subentry flow: a name and a model, then what that model supports."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -21,7 +21,6 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -30,15 +29,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .catalogue import (
-    MODELS,
-    SYSTEM_VOICES,
-    Transport,
-    account_voice_label,
-    is_realtime_model,
-    models_for_region,
-    newest_first,
-)
+from .catalogue import MODELS, models_for_region, voice_options
 from .const import (
     CONF_FALLBACK_ENGINE,
     CONF_INSTRUCTIONS,
@@ -58,7 +49,6 @@ from .const import (
     DOMAIN,
     SUBENTRY_TTS,
 )
-from .dashscope import AccountVoice
 from .languages import SUPPORTED_LANGUAGES
 
 _RATE_SELECTOR = NumberSelector(
@@ -67,36 +57,6 @@ _RATE_SELECTOR = NumberSelector(
 _VOLUME_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=0, max=100, step=1, mode=NumberSelectorMode.SLIDER)
 )
-
-
-def account_voice_options(
-    voices: Iterable[AccountVoice], language: str | None = None
-) -> list[SelectOptionDict]:
-    """Cloned and designed voices as options: by friendly name and kind, newest first
-    (labels in ``language``: Chinese for ``zh*``, else English)."""
-    return [
-        SelectOptionDict(value=v.voice, label=account_voice_label(v, language))
-        for v in newest_first(voices)
-    ]
-
-
-def voice_options(
-    model: str, account_voices: Mapping[str, AccountVoice], language: str | None = None
-) -> list[SelectOptionDict]:
-    """The voices a profile on ``model`` can use: the account's cloned and designed voices
-    enrolled for the same transport, then the model's system voices, labelled with what
-    they sound like in ``language``."""
-    realtime = MODELS[model].transport is Transport.REALTIME
-    options = account_voice_options(
-        (v for v in account_voices.values() if is_realtime_model(v.target_model) == realtime),
-        language,
-    )
-    options += [
-        SelectOptionDict(value=name, label=voice.label(language))
-        for name, voice in SYSTEM_VOICES.items()
-        if name in MODELS[model].voices
-    ]
-    return options
 
 
 def profile_data(model: str, user_input: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Repairs: a voice profile whose cloned or designed voice no longer exists gets a new voice."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import (
@@ -14,14 +14,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .catalogue import MODELS, SYSTEM_VOICES
+from .catalogue import MODELS, SYSTEM_VOICES, account_voice_options, voice_options
 from .const import CONF_MODEL, CONF_VOICE, DOMAIN, SUBENTRY_TTS
+from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
 from .dashscope import AccountVoice
 from .dashscope.enrollment import friendly_name
-from .profile_flow import account_voice_options, voice_options
-
-if TYPE_CHECKING:
-    from .coordinator import AccountVoicesCoordinator
 
 ISSUE_DELETED_VOICE = "deleted_voice"
 STEP_PICK_VOICE = "pick_voice"
@@ -37,8 +34,8 @@ def deleted_voice_issue_id(subentry_id: str) -> str:
 @callback
 def async_update_voice_issues(
     hass: HomeAssistant,
-    entry: ConfigEntry,
-    voices: AccountVoicesCoordinator | None = None,
+    entry: QwenTTSConfigEntry,
+    voices: AccountVoicesCoordinator,
     *,
     deleted: AccountVoice | None = None,
 ) -> None:
@@ -47,8 +44,6 @@ def async_update_voice_issues(
 
     ``deleted`` names the voice that was just deleted, for a friendlier message.
     """
-    if voices is None:
-        voices = entry.runtime_data.voices
     profiles = {
         subentry_id: subentry
         for subentry_id, subentry in entry.subentries.items()

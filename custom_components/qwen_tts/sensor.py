@@ -15,9 +15,9 @@ from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator import QwenTTSConfigEntry
 from .entity import AccountEntity
 from .health import ServiceStatus, StatusTracker
-from .runtime import QwenTTSConfigEntry
 from .usage import UsageTracker
 
 # State only changes when a call reports; nothing is polled.

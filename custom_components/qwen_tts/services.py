@@ -18,13 +18,13 @@ import probatio
 
 from .catalogue import CLONE_MODELS, DESIGN_MODELS
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
+from .coordinator import QwenTTSConfigEntry, report_failure, report_success
 from .dashscope import AccountVoice, DashScopeError
-from .errors import report_success, to_ha_error, validation_error
+from .errors import to_ha_error, validation_error
 from .inputs import blank_is_absent
 from .languages import LANGUAGE_CODES, parse_language
 from .public_url import url_problem
 from .repairs import async_update_voice_issues
-from .runtime import QwenTTSConfigEntry
 from .sample_sources import async_read_file, async_read_media
 from .samples import Sample, async_prepare_sample
 
@@ -169,7 +169,8 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
             language=language,
         )
     except DashScopeError as err:
-        raise to_ha_error(err, call.hass, entry) from err
+        report_failure(call.hass, entry, err)
+        raise to_ha_error(err, entry) from err
     await entry.runtime_data.voices.async_refresh_after_change(added=voice)
     return _voice_response(voice, name)
 
@@ -224,7 +225,8 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
             language=language,
         )
     except DashScopeError as err:
-        raise to_ha_error(err, call.hass, entry) from err
+        report_failure(call.hass, entry, err)
+        raise to_ha_error(err, entry) from err
     voice = designed.voice
     await entry.runtime_data.voices.async_refresh_after_change(added=voice)
     extension = "mp3" if designed.preview_format.lower() == "mp3" else "wav"
@@ -256,7 +258,8 @@ async def _async_list_voices(call: ServiceCall) -> ServiceResponse:
     try:
         voices = await entry.runtime_data.client.list_voices()
     except DashScopeError as err:
-        raise to_ha_error(err, call.hass, entry) from err
+        report_failure(call.hass, entry, err)
+        raise to_ha_error(err, entry) from err
     report_success(entry)
     entry.runtime_data.voices.async_set_updated_data({v.voice: v for v in voices})
     return {
@@ -285,9 +288,10 @@ async def _async_delete_voice(call: ServiceCall) -> None:
     try:
         await entry.runtime_data.client.delete_voice(voice.voice)
     except DashScopeError as err:
-        raise to_ha_error(err, call.hass, entry) from err
+        report_failure(call.hass, entry, err)
+        raise to_ha_error(err, entry) from err
     await voices.async_refresh_after_change(removed=voice.voice)
-    async_update_voice_issues(call.hass, entry, deleted=voice)
+    async_update_voice_issues(call.hass, entry, voices, deleted=voice)
 
 
 def _preview_media_dir(hass: HomeAssistant) -> tuple[str, Path]:

@@ -22,11 +22,17 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .asr import DEFAULT_STT_MODEL, STT_LANGUAGE_TAGS, asr_language_for, is_realtime_stt_model
-from .const import CONF_STT_AUTO_LANGUAGE, CONF_STT_CONTEXT, CONF_STT_MODEL, LOGGER
-from .dashscope import AuthError, DashScopeClient, DashScopeError, TranscriptUpdate
+from .const import (
+    CONF_STT_AUTO_LANGUAGE,
+    CONF_STT_CONTEXT,
+    CONF_STT_MODEL,
+    LOGGER,
+    endpoint_from_data,
+)
+from .coordinator import QwenTTSConfigEntry, report_failure, report_success
+from .dashscope import DashScopeClient, DashScopeError, TranscriptUpdate
 from .entity import AccountEntity
 from .listening import AudioStalledError, Command, recognize_once, transcribe_live
-from .runtime import QwenTTSConfigEntry, endpoint_from_data
 from .stt_problems import Problems
 
 # One command at a time per entity is what Assist does; more would just queue at the service.
@@ -137,7 +143,7 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
             context=self._bias_text,
         )
         final: TranscriptUpdate | None = None
-        runtime = self._entry.runtime_data
+        usage = self._entry.runtime_data.usage
         try:
             if is_realtime_stt_model(self._model):
                 async with aclosing(transcribe_live(self._client, command, stream)) as updates:
@@ -148,19 +154,16 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
                             yield PartialSpeechResult(update.text)
             else:
                 final = await recognize_once(self._client, command, stream)
-        except AuthError as err:
-            self._entry.async_start_reauth(self.hass)
-            runtime.status.report(err)
-            self._problems.failed(err, self._model)
         except DashScopeError as err:
-            runtime.status.report(err)
+            # A refused key starts reauthentication.
+            report_failure(self.hass, self._entry, err)
             self._problems.failed(err, self._model)
         except AudioStalledError as err:
             self._problems.audio_stalled(err)
         else:
-            runtime.status.report()
+            report_success(self._entry)
             billed = command.billed_seconds
-            runtime.usage.record(seconds=command.seconds if billed is None else billed)
+            usage.record(seconds=command.seconds if billed is None else billed)
         if command.truncated:
             self._problems.truncated(command)
         if final is None:

@@ -40,13 +40,13 @@ from .const import (
     LOGGER,
     SUBENTRY_TTS,
 )
+from .coordinator import QwenTTSConfigEntry, report_failure, report_success
 from .dashscope import DashScopeError
 from .entity import MANUFACTURER
-from .errors import report_failure, report_success, to_ha_error, validation_error
+from .errors import to_ha_error, validation_error
 from .fallback import Fallback
 from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
-from .runtime import QwenTTSConfigEntry
 from .speech import MISSING_VOICE_KEYS, SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
 from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
 
