@@ -9,7 +9,6 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .cache_clearing import KnownVoices, async_clear_tts_cache
 from .const import DOMAIN, SUBENTRY_TTS, endpoint_from_data
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry, QwenTTSRuntimeData
 from .dashscope import DashScopeClient, StreamBounds
@@ -18,6 +17,7 @@ from .health import StatusTracker
 from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_delete_voice_issues, async_update_voice_issues
 from .services import async_setup_services
+from .tts_cache import KnownVoices, async_clear_tts_cache
 from .usage import UsageTracker
 
 PLATFORMS = [Platform.SENSOR, Platform.STT, Platform.TTS]

@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .cache_clearing import KnownVoices
 from .catalogue import newest_first
 from .const import CONF_REGION, DOMAIN, LOGGER
 from .dashscope import (
@@ -27,6 +26,7 @@ from .dashscope import (
 )
 from .dashscope.endpoint import Region
 from .health import StatusTracker
+from .tts_cache import KnownVoices
 from .usage import UsageTracker
 
 REFRESH_INTERVAL = timedelta(minutes=30)

@@ -1,15 +1,22 @@
-"""Keep a fallback engine's audio out of Home Assistant's cache of a profile's audio.
+"""Home Assistant's TTS cache, kept true to what a cached message would sound like now.
 
-Home Assistant caches a whole message (``tts.speak``, ``tts_get_url``) under a key it builds
-from the message, language, options and engine BEFORE the engine runs, then keeps whatever
-audio the engine returns: in memory at once, and in its file cache once the audio is
-complete. Audio a fallback engine spoke for a profile must not be served later as that
-profile's voice, so both copies of that one message are removed; every other cached message
-stays. Home Assistant has no public call for removing one message, so this is the one place
-that reads its cache structures (``SpeechManager.mem_cache`` / ``file_cache``, the key
-``KEY_PATTERN`` and ``_hash_options``), the same in Home Assistant 2026.10 and 2026.11.
-A live text stream (Assist) is cached under a random key and never stored on disk: nothing
-to remove there.
+Home Assistant keys cached audio by what the caller wrote: the message, the language, the
+entity and the options merged over the profile's ``default_options``, built BEFORE the
+engine runs; it keeps whatever audio the engine returns (in memory at once, in its file
+cache once the audio is complete). Two things can make an entry speak wrongly:
+
+- What a call resolved to changed: the account voice a friendly name such as ``nana``
+  stands for (a voice created, re-created under a name already used, or deleted), or a
+  profile's own setting for an option the call left blank (a profile edited or removed).
+  Nothing records the messages spoken with a voice, so the whole cache is cleared with
+  Home Assistant's public ``tts.clear_cache`` (memory and files); these changes are rare.
+- A fallback engine spoke for a profile: that one message is removed (memory and file),
+  every other cached message stays. Home Assistant has no public call for removing one
+  message, so ``async_forget_message`` is the one place that reads its cache structures
+  (``SpeechManager.mem_cache`` / ``file_cache``, the key ``KEY_PATTERN`` and
+  ``_hash_options``, alike in every release hacs.json admits; the fallback tests run
+  against them). A live text stream (Assist) is cached under a random key and never stored on disk:
+  nothing to remove there.
 """
 
 import asyncio
@@ -19,10 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from homeassistant.components.tts import KEY_PATTERN, _hash_options
-from homeassistant.components.tts.const import DATA_TTS_MANAGER
+from homeassistant.components.tts.const import (
+    DATA_TTS_MANAGER,
+    DOMAIN as TTS_DOMAIN,
+    SERVICE_CLEAR_CACHE,
+)
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
+
+STORAGE_VERSION = 1
 
 # The file cache is written right after the audio is complete; it is looked for this long.
 FILE_WAIT = 10.0
@@ -95,3 +109,41 @@ def _remove_files(cache_dir: str, files: list[str]) -> None:
             (Path(cache_dir) / name).unlink()
         except OSError as err:
             LOGGER.warning("Could not remove the cached fallback audio %s: %s", name, err)
+
+
+async def async_clear_tts_cache(hass: HomeAssistant, reason: str) -> None:
+    """Clear Home Assistant's TTS cache (memory and files) with ``tts.clear_cache``."""
+    if not hass.services.has_service(TTS_DOMAIN, SERVICE_CLEAR_CACHE):
+        return
+    LOGGER.debug("Clearing Home Assistant's TTS cache: %s", reason)
+    await hass.services.async_call(TTS_DOMAIN, SERVICE_CLEAR_CACHE, blocking=True)
+
+
+class KnownVoices:
+    """The account voice ids cached audio may have been made with, kept across restarts
+    (the file cache outlives Home Assistant); a change clears the TTS cache."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Track the voices of one account."""
+        self._hass = hass
+        self._store = Store[list[str]](hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.voices")
+        self._voice_ids: frozenset[str] | None = None
+        self._lock = asyncio.Lock()
+
+    async def async_update(self, voice_ids: frozenset[str]) -> None:
+        """Note the account's current voices; clear the cache when they are not the ones
+        noted before (in this run, or in the last one)."""
+        async with self._lock:
+            previous = self._voice_ids
+            if previous is None and (stored := await self._store.async_load()) is not None:
+                previous = frozenset(stored)
+            self._voice_ids = voice_ids
+            if previous == voice_ids:
+                return
+            if previous is not None:
+                await async_clear_tts_cache(self._hass, "the account's voices changed")
+            await self._store.async_save(sorted(voice_ids))
+
+    async def async_remove(self) -> None:
+        """Forget the account (it was removed)."""
+        await self._store.async_remove()
