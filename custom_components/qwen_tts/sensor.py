@@ -35,38 +35,39 @@ class UsageSensorDescription(SensorEntityDescription):
     value: Callable[[UsageTracker], float]
 
 
+def _monthly(
+    key: str,
+    unit: str,
+    value: Callable[[UsageTracker], float],
+    *,
+    category: EntityCategory | None = None,
+    device_class: SensorDeviceClass | None = None,
+    precision: int | None = None,
+) -> UsageSensorDescription:
+    """A total since the start of the month, named by its ``key`` (the translation key)."""
+    return UsageSensorDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=unit,
+        device_class=device_class,
+        state_class=SensorStateClass.TOTAL,
+        entity_category=category,
+        suggested_display_precision=precision,
+        value=value,
+    )
+
+
+_DIAGNOSTIC = EntityCategory.DIAGNOSTIC
 USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
-    UsageSensorDescription(
-        key="characters_this_month",
-        translation_key="characters_this_month",
-        native_unit_of_measurement=UNIT_CHARACTERS,
-        state_class=SensorStateClass.TOTAL,
-        value=lambda usage: usage.characters,
-    ),
-    UsageSensorDescription(
-        key="requests_this_month",
-        translation_key="requests_this_month",
-        native_unit_of_measurement=UNIT_REQUESTS,
-        state_class=SensorStateClass.TOTAL,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value=lambda usage: usage.requests,
-    ),
-    UsageSensorDescription(
-        key="voices_this_month",
-        translation_key="voices_this_month",
-        native_unit_of_measurement=UNIT_VOICES,
-        state_class=SensorStateClass.TOTAL,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value=lambda usage: usage.voices,
-    ),
-    UsageSensorDescription(
-        key="speech_seconds_this_month",
-        translation_key="speech_seconds_this_month",
-        native_unit_of_measurement=UnitOfTime.SECONDS,
+    _monthly("characters_this_month", UNIT_CHARACTERS, lambda u: u.characters),
+    _monthly("requests_this_month", UNIT_REQUESTS, lambda u: u.requests, category=_DIAGNOSTIC),
+    _monthly("voices_this_month", UNIT_VOICES, lambda u: u.voices, category=_DIAGNOSTIC),
+    _monthly(
+        "speech_seconds_this_month",
+        UnitOfTime.SECONDS,
+        lambda u: u.seconds,
         device_class=SensorDeviceClass.DURATION,
-        state_class=SensorStateClass.TOTAL,
-        suggested_display_precision=0,
-        value=lambda usage: usage.seconds,
+        precision=0,
     ),
 )
 
