@@ -73,6 +73,9 @@ _REGION_SELECTOR = SelectSelector(
     )
 )
 _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+# The API key field: a password field whose value validation errors never show (probatio's
+# ``Secret``, where Home Assistant's schema library has it; a password field either way).
+_API_KEY: Any = getattr(probatio, "Secret", str)(CONF_API_KEY)
 _URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 # Example addresses shown on the endpoint step (placeholders: translations carry no URLs).
 ENDPOINT_EXAMPLES = {
@@ -226,7 +229,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             errors["base"] = error
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=probatio.Schema({probatio.Required(CONF_API_KEY): _KEY_SELECTOR}),
+            data_schema=probatio.Schema({probatio.Required(_API_KEY): _KEY_SELECTOR}),
             errors=errors,
             description_placeholders={"name": entry.title},
         )
@@ -288,9 +291,9 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             suggested.setdefault(CONF_REGION, self._get_reconfigure_entry().data[CONF_REGION])
             # The stored key is never sent back to the browser: empty keeps it.
             suggested.pop(CONF_API_KEY, None)
-            key_marker: probatio.Marker = probatio.Optional(CONF_API_KEY)
+            key_marker: probatio.Marker = probatio.Optional(_API_KEY)
         else:
-            key_marker = probatio.Required(CONF_API_KEY)
+            key_marker = probatio.Required(_API_KEY)
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_REGION, default=Region.INTL.value): _REGION_SELECTOR,

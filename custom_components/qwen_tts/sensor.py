@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -100,17 +100,20 @@ class ServiceStatusSensor(AccountEntity, SensorEntity):
         self._attr_options = [member.value for member in ServiceStatus]
         self._status = status
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Write the state whenever a call reports."""
         self.async_on_remove(self._status.async_add_listener(self.async_write_ha_state))
 
     @property
+    @override
     def native_value(self) -> str:
         """``ok``, ``auth_failed``, ``arrears``, ``rate_limited``, ``server_error`` or
         ``unreachable``."""
         return self._status.status.value
 
     @property
+    @override
     def extra_state_attributes(self) -> dict[str, Any]:
         """When the last failure happened and the service's message (with its request id)."""
         failure = self._status.last_failure
@@ -136,16 +139,19 @@ class UsageSensor(AccountEntity, SensorEntity):
         self.entity_description = description
         self._usage = usage
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Write the state whenever a count changes."""
         self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
 
     @property
+    @override
     def native_value(self) -> float:
         """The count since the start of the month."""
         return self.entity_description.value(self._usage)
 
     @property
+    @override
     def last_reset(self) -> datetime:
         """Midnight of the month's first day, in Home Assistant's time zone."""
         return self._usage.last_reset

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncGenerator, AsyncIterable
 from contextlib import aclosing
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components import stt
 from homeassistant.components.stt import (
@@ -76,36 +76,43 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
         self._problems = Problems(entry.title)
 
     @property
+    @override
     def supported_languages(self) -> list[str]:
         """The tags of the languages Qwen-ASR recognises; Home Assistant's ``in`` check
         accepts every spelling of them (``zh_cn``, ``zh-Hant-HK``...)."""
         return STT_LANGUAGE_TAGS
 
     @property
+    @override
     def supported_formats(self) -> list[AudioFormats]:
         """Raw PCM as Assist streams it (sent to the service in a WAV file)."""
         return [AudioFormats.WAV]
 
     @property
+    @override
     def supported_codecs(self) -> list[AudioCodecs]:
         """PCM only."""
         return [AudioCodecs.PCM]
 
     @property
+    @override
     def supported_bit_rates(self) -> list[AudioBitRates]:
         """16-bit samples."""
         return [AudioBitRates.BITRATE_16]
 
     @property
+    @override
     def supported_sample_rates(self) -> list[AudioSampleRates]:
         """16 kHz, the rate Qwen-ASR models are made for."""
         return [AudioSampleRates.SAMPLERATE_16000]
 
     @property
+    @override
     def supported_channels(self) -> list[AudioChannels]:
         """Mono: the service recognises one channel."""
         return [AudioChannels.CHANNEL_MONO]
 
+    @override
     async def async_process_audio_stream(
         self, metadata: SpeechMetadata, stream: AsyncIterable[bytes]
     ) -> SpeechResult:
