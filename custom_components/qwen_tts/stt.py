@@ -40,7 +40,8 @@ PARALLEL_UPDATES = 0
 # Bounds one HTTP recognition (upload included) and the realtime handshake.
 RECOGNITION_TIMEOUT = 20.0
 
-# Home Assistant 2026.11 lets an entity yield partial transcripts; 2026.10 has no such type.
+# The partial transcript type, where Home Assistant offers one (``None`` where it does not:
+# then only the final result is given).
 PartialSpeechResult: Any = getattr(stt, "PartialSpeechResult", None)
 
 
@@ -127,8 +128,8 @@ class QwenSTTEntity(SpeechToTextEntity, AccountEntity):
     async def async_process_audio_stream_with_progress(
         self, metadata: SpeechMetadata, stream: AsyncIterable[bytes]
     ) -> AsyncGenerator[Any]:
-        """Home Assistant 2026.11+: partial transcripts while a realtime model listens,
-        then the final result."""
+        """Partial transcripts while a realtime model listens (where Home Assistant takes
+        them: it calls this, and has ``PartialSpeechResult``), then the final result."""
         async with aclosing(
             self._results(metadata, stream, partials=PartialSpeechResult is not None)
         ) as results:
