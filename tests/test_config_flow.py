@@ -248,27 +248,45 @@ async def test_corrected_url_creates_the_account(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.usefixtures("regions_on_emulator")
-async def test_wrong_key_is_reported_on_the_first_form(
-    hass: HomeAssistant, emulator: DashScopeEmulator
+async def region_account(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    request: pytest.FixtureRequest,
+    region: str,
+    api_key: str = "demo-key",
+) -> dict[str, Any]:
+    """The first form submitted with ``region``: a region is reached at the emulator,
+    ``custom`` goes on to submit the emulator's URL on the endpoint step."""
+    if region == Region.CUSTOM:
+        return await custom_account(hass, emulator.base_url, api_key=api_key)
+    request.getfixturevalue("regions_on_emulator")
+    return await submit(hass, await start(hass), region=region, api_key=api_key)
+
+
+@pytest.mark.parametrize(
+    ("region", "error"),
+    [
+        pytest.param("intl", "invalid_auth", id="region: refused key -> first form, invalid_auth"),
+        pytest.param(
+            "custom",
+            "invalid_auth_endpoint",
+            id="custom endpoint: refused key -> first form, invalid_auth_endpoint",
+        ),
+    ],
+)
+async def test_a_refused_key_goes_back_to_the_first_form(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    request: pytest.FixtureRequest,
+    region: str,
+    error: str,
 ) -> None:
-    result = await submit(hass, await start(hass), region="intl", api_key="sk-wrong")
+    result = await region_account(hass, emulator, request, region, api_key="sk-wrong")
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert result["errors"] == {"base": "invalid_auth"}
-    assert suggested(result, CONF_REGION) == "intl"
-
-
-async def test_wrong_key_on_custom_endpoint_goes_back_to_the_key(
-    hass: HomeAssistant, emulator: DashScopeEmulator
-) -> None:
-    result = await custom_account(hass, emulator.base_url, api_key="sk-wrong")
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == {"base": "invalid_auth_endpoint"}
-    assert suggested(result, CONF_REGION) == "custom"
+    assert result["errors"] == {"base": error}
+    assert suggested(result, CONF_REGION) == region
 
 
 async def test_corrected_key_keeps_the_entered_endpoint(

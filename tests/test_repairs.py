@@ -1,6 +1,6 @@
 """A voice profile whose voice was deleted gets a repair issue, fixed by picking another voice."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -233,26 +233,31 @@ async def test_the_issue_is_raised_again_after_a_reload(
     assert _issue(hass, setup_integration) is not None
 
 
-async def test_removing_the_account_withdraws_its_issues(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
+async def _remove(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    await hass.config_entries.async_remove(entry.entry_id)
+
+
+async def _disable(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        pytest.param(_remove, id="account removed -> its issues withdrawn"),
+        pytest.param(_disable, id="account disabled -> its issues withdrawn"),
+    ],
+)
+async def test_an_account_that_goes_away_withdraws_its_issues(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    grandma: str,
+    leave: Callable[[HomeAssistant, MockConfigEntry], Awaitable[None]],
 ) -> None:
     await _delete(hass, setup_integration, grandma)
     assert _issue(hass, setup_integration) is not None
 
-    await hass.config_entries.async_remove(setup_integration.entry_id)
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).issues == {}
-
-
-async def test_disabling_the_account_withdraws_its_issues(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, grandma: str
-) -> None:
-    await _delete(hass, setup_integration, grandma)
-
-    await hass.config_entries.async_set_disabled_by(
-        setup_integration.entry_id, ConfigEntryDisabler.USER
-    )
+    await leave(hass, setup_integration)
     await hass.async_block_till_done()
 
     assert ir.async_get(hass).issues == {}
