@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.qwen_tts.const import DOMAIN
 
 from .emulator import DashScopeEmulator
+from .service_failures import failure_cases
 
 
 def sensor_id(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
@@ -99,16 +100,13 @@ async def test_status_is_ok_and_diagnostic_once_the_voices_load(
     assert entry.entity_category is EntityCategory.DIAGNOSTIC
 
 
-@pytest.mark.parametrize(
-    ("status", "code", "expected"),
-    [
-        (None, None, "unreachable"),
-        (503, "ServiceUnavailable", "server_error"),
-        (500, "InternalError", "server_error"),
-        (401, "InvalidApiKey", "auth_failed"),
-        (400, "Arrearage", "arrears"),
-        (429, "Throttling.RateQuota", "rate_limited"),
-    ],
+@failure_cases(
+    (None, None, "unreachable"),
+    (503, "ServiceUnavailable", "server_error"),
+    (500, "InternalError", "server_error"),
+    (401, "InvalidApiKey", "auth_failed"),
+    (400, "Arrearage", "arrears"),
+    (429, "Throttling.RateQuota", "rate_limited"),
 )
 async def test_status_follows_the_voice_refresh_and_returns_to_ok(
     hass: HomeAssistant,
@@ -324,14 +322,11 @@ async def test_usage_of_speech_survives_a_restart(
     assert sensor_state(hass, setup_integration, "characters_this_month") == billed
 
 
-@pytest.mark.parametrize(
-    ("status", "code", "expected"),
-    [
-        (503, "ServiceUnavailable", "server_error"),
-        (401, "InvalidApiKey", "auth_failed"),
-        (429, "Throttling", "rate_limited"),
-        (400, "Arrearage", "arrears"),
-    ],
+@failure_cases(
+    (503, "ServiceUnavailable", "server_error"),
+    (401, "InvalidApiKey", "auth_failed"),
+    (429, "Throttling", "rate_limited"),
+    (400, "Arrearage", "arrears"),
 )
 async def test_status_follows_speech_and_returns_to_ok(
     hass: HomeAssistant,
@@ -366,10 +361,7 @@ async def test_a_moderation_refusal_leaves_the_status_ok(
     assert sensor_state(hass, setup_integration, "service_status") == "ok"
 
 
-@pytest.mark.parametrize(
-    ("status", "code", "expected"),
-    [(503, "ServiceUnavailable", "server_error"), (400, "Arrearage", "arrears")],
-)
+@failure_cases((503, "ServiceUnavailable", "server_error"), (400, "Arrearage", "arrears"))
 async def test_status_follows_voice_actions(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,

@@ -25,6 +25,7 @@ from . import sample_audio
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm
 from .sample_audio import pcm_of
+from .service_failures import failure_cases
 
 PREVIEW_TEXT = "Good evening. The washing machine has finished its program."
 CALM_ANNOUNCER = {"name": "announcer", "description": "A calm voice.", "preview_text": PREVIEW_TEXT}
@@ -504,23 +505,23 @@ async def test_without_ffmpeg_a_16bit_wav_is_uploaded(
     assert (rate, channels) == (44100, 1)
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        (400, "Audio.PreprocessError", "sample_rejected"),
-        (429, "Throttling.RateQuota", "rate_limited"),
-        (400, "DataInspectionFailed", "content_rejected"),
-        (403, "Arrearage", "account_problem"),
-        (500, "InternalError", "service_error"),
-    ],
+@failure_cases(
+    (400, "Audio.PreprocessError", "sample_rejected"),
+    (429, "Throttling.RateQuota", "rate_limited"),
+    (400, "DataInspectionFailed", "content_rejected"),
+    (403, "Arrearage", "account_problem"),
+    (500, "InternalError", "service_error"),
+    names=("status", "code", "key"),
 )
 async def test_a_dashscope_error_is_translated_with_its_request_id(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
     setup_integration: MockConfigEntry,
-    failure: tuple[int, str, str],
+    *,
+    status: int,
+    code: str,
+    key: str,
 ) -> None:
-    status, code, key = failure
     emulator.fail_next(status, code, kind="enrollment")
 
     with pytest.raises(HomeAssistantError) as err:

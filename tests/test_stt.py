@@ -26,6 +26,7 @@ from custom_components.qwen_tts.const import (
 from custom_components.qwen_tts.stt import PartialSpeechResult
 
 from .emulator import DashScopeEmulator, render_pcm
+from .service_failures import failure_cases
 
 RATE = 16000
 CHUNK = 640  # 20 ms, as satellites send
@@ -440,21 +441,21 @@ async def test_recognised_seconds_count_in_the_account_usage(
     assert _account_sensor(hass, config_entry, "service_status") == "ok"
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        (429, "Throttling.RateQuota", "rate_limited"),
-        (500, "InternalError", "server_error"),
-        (401, "InvalidApiKey", "auth_failed"),
-    ],
+@failure_cases(
+    (429, "Throttling.RateQuota", "rate_limited"),
+    (500, "InternalError", "server_error"),
+    (401, "InvalidApiKey", "auth_failed"),
+    names=("status", "code", "shown"),
 )
 async def test_a_failed_recognition_shows_in_the_service_status_and_bills_nothing(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
     emulator: DashScopeEmulator,
-    case: tuple[int, str, str],
+    *,
+    status: int,
+    code: str,
+    shown: str,
 ) -> None:
-    status, code, shown = case
     entity = await setup_stt(hass, config_entry)
     emulator.fail_next(status, code, kind="recognition")
 
