@@ -50,8 +50,8 @@ async def _pipeline(hass: HomeAssistant, ws: Any, language: str) -> str:
     return str(created["result"]["id"])
 
 
-async def _run(ws: Any, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
-    """Run the STT stage, stream ``pcm`` in binary frames, return every event until run-end."""
+async def _start_stt(ws: Any, pipeline_id: str) -> dict[str, Any]:
+    """Ask for a run of the pipeline's STT stage; Home Assistant's answer to the request."""
     await ws.send_json_auto_id(
         {
             "type": "assist_pipeline/run",
@@ -61,7 +61,13 @@ async def _run(ws: Any, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
             "input": {"sample_rate": RATE},
         }
     )
-    result = await ws.receive_json()
+    answer: dict[str, Any] = await ws.receive_json()
+    return answer
+
+
+async def _run(ws: Any, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
+    """Run the STT stage, stream ``pcm`` in binary frames, return every event until run-end."""
+    result = await _start_stt(ws, pipeline_id)
     assert result["success"], result
     events: list[dict[str, Any]] = []
     run_start = (await ws.receive_json())["event"]
@@ -95,7 +101,9 @@ async def _setup(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) ->
 @pytest.mark.parametrize(
     "case",
     [
-        (*path, *language)
+        pytest.param(
+            (*path, *language), id=f"{path[0]} {language[0]} -> {path[1]} in {language[1]}"
+        )
         for path in (
             ("qwen3-asr-flash", "recognition"),
             ("qwen3-asr-flash-realtime", "transcription"),
@@ -165,18 +173,7 @@ async def test_a_language_the_service_does_not_recognise_is_refused_before_any_r
 ) -> None:
     await _setup(hass, assist)
     ws = await hass_ws_client(hass)
-    pipeline_id = await _pipeline(hass, ws, language)
-
-    await ws.send_json_auto_id(
-        {
-            "type": "assist_pipeline/run",
-            "start_stage": "stt",
-            "end_stage": "stt",
-            "pipeline": pipeline_id,
-            "input": {"sample_rate": RATE},
-        }
-    )
-    refused = await ws.receive_json()
+    refused = await _start_stt(ws, await _pipeline(hass, ws, language))
 
     assert not refused["success"]
     assert refused["error"]["code"] == "stt-provider-unsupported-metadata"
