@@ -47,6 +47,15 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+async def set_up_with_nana(
+    hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry, kind: Kind
+) -> str:
+    """The account set up with its voice ``nana`` of ``kind``; the voice's id."""
+    nana = seed_nana(emulator, kind)
+    await set_up(hass, entry)
+    return nana
+
+
 async def profile_on_gone_voice(
     hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry, kind: Kind, voice: str
 ) -> str:
@@ -112,8 +121,7 @@ async def test_the_id_of_a_deleted_voice_is_refused_by_its_name_with_what_to_do(
     config_entry: MockConfigEntry,
     kind: Kind,
 ) -> None:
-    nana = seed_nana(emulator, kind)
-    await set_up(hass, config_entry)
+    nana = await set_up_with_nana(hass, emulator, config_entry, kind)
     await hass.services.async_call(
         DOMAIN, "delete_voice", {"config_entry_id": config_entry.entry_id, "voice": nana}, True
     )
@@ -172,8 +180,7 @@ async def test_an_assistant_whose_voice_is_deleted_gets_a_repair_until_it_has_an
     hass_ws_client: WebSocketGenerator,
     kind: Kind,
 ) -> None:
-    nana = seed_nana(emulator, kind)
-    await set_up(hass, config_entry)
+    nana = await set_up_with_nana(hass, emulator, config_entry, kind)
     ws = await hass_ws_client(hass)
     bedtime = await create_assistant(ws, "Bedtime", nana)
     kitchen = await create_assistant(ws, "Kitchen", "Cherry")
@@ -214,8 +221,7 @@ async def bedtime(
 ) -> dict[str, Any]:
     """A voice assistant speaking with ``nana``, which was then deleted in the console (the
     account's list, loaded before, still has it)."""
-    nana = seed_nana(emulator, HTTP_CLONE)
-    await set_up(hass, config_entry)
+    nana = await set_up_with_nana(hass, emulator, config_entry, HTTP_CLONE)
     assistant = await create_assistant(await hass_ws_client(hass), "Bedtime", nana)
     del emulator.voices[nana]
     return assistant

@@ -1,5 +1,6 @@
 """Cached audio never speaks with a voice that no longer exists or now means another voice."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -100,25 +101,51 @@ async def test_a_second_voice_under_a_used_name_is_spoken_instead_of_the_cached_
     assert voices_spoken(emulator) == [nana, newer]
 
 
-@pytest.mark.parametrize("noticed_by", ["list_voices", "refresh"])
-async def test_a_voice_deleted_in_the_console_is_not_played_from_the_cache(
+Delete = Callable[[], object]
+
+
+async def _then_listed(hass: HomeAssistant, entry: MockConfigEntry, delete: Delete) -> None:
+    delete()
+    await hass.services.async_call(
+        DOMAIN,
+        "list_voices",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+
+
+async def _then_refreshed(hass: HomeAssistant, entry: MockConfigEntry, delete: Delete) -> None:
+    delete()
+    await entry.runtime_data.voices.async_refresh()
+
+
+async def _while_not_loaded(hass: HomeAssistant, entry: MockConfigEntry, delete: Delete) -> None:
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    delete()  # while Home Assistant was not running
+    assert await hass.config_entries.async_setup(entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    "deleted",
+    [
+        pytest.param(_then_listed, id="deleted in the console, voices listed -> not from cache"),
+        pytest.param(
+            _then_refreshed, id="deleted in the console, voices reloaded -> not from cache"
+        ),
+        pytest.param(
+            _while_not_loaded, id="deleted while the account was unloaded -> not from cache"
+        ),
+    ],
+)
+async def test_a_deleted_voice_is_not_played_from_the_cache(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
     emulator: DashScopeEmulator,
     nana: str,
-    noticed_by: str,
+    deleted: Callable[[HomeAssistant, MockConfigEntry, Delete], Awaitable[None]],
 ) -> None:
-    del emulator.voices[nana]  # deleted in the Model Studio console
-    if noticed_by == "list_voices":
-        await hass.services.async_call(
-            DOMAIN,
-            "list_voices",
-            {"config_entry_id": setup_integration.entry_id},
-            blocking=True,
-            return_response=True,
-        )
-    else:
-        await setup_integration.runtime_data.voices.async_refresh()
+    await deleted(hass, setup_integration, lambda: emulator.voices.pop(nana))
     await hass.async_block_till_done()
 
     await refused_for_nana(hass)
@@ -139,22 +166,6 @@ async def test_unrelated_cached_audio_is_kept_while_the_voices_stay_the_same(
 
     assert served.status == 200
     assert voices_spoken(emulator) == ["Cherry"]
-
-
-async def test_a_voice_deleted_while_the_account_was_not_loaded_is_not_played_from_the_cache(
-    hass: HomeAssistant,
-    setup_integration: MockConfigEntry,
-    emulator: DashScopeEmulator,
-    nana: str,
-) -> None:
-    assert await hass.config_entries.async_unload(setup_integration.entry_id)
-
-    del emulator.voices[nana]  # deleted in the console while Home Assistant was not running
-    assert await hass.config_entries.async_setup(setup_integration.entry_id)
-    await hass.async_block_till_done()
-
-    await refused_for_nana(hass)
-    assert voices_spoken(emulator) == [nana]
 
 
 async def test_a_removed_account_forgets_its_voices(
