@@ -236,50 +236,57 @@ async def test_realtime_model_offers_the_account_realtime_voices(
     assert "Ebona" in values
 
 
-async def test_plain_model_shows_no_instructions(
+_PICKS = [CONF_VOICE, CONF_LANGUAGE]
+_INSTRUCTIONS = [CONF_INSTRUCTIONS, CONF_OPTIMIZE_INSTRUCTIONS]
+_RATES = [CONF_SPEECH_RATE, CONF_PITCH_RATE, CONF_VOLUME]
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        pytest.param(
+            "qwen3-tts-flash",
+            [*_PICKS, *_RATES, CONF_FALLBACK_ENGINE],
+            id="plain model -> voice, language, rates, fallback; no instructions",
+        ),
+        pytest.param(
+            "qwen3-tts-instruct-flash",
+            [*_PICKS, *_INSTRUCTIONS, *_RATES, CONF_FALLBACK_ENGINE],
+            id="instruct model -> instructions as well",
+        ),
+        pytest.param(
+            "qwen-tts-realtime",
+            [*_PICKS, CONF_FALLBACK_ENGINE],
+            id="model without prosody -> no rates",
+        ),
+    ],
+)
+async def test_the_voice_step_shows_what_the_model_supports(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, model: str, shown: list[str]
+) -> None:
+    result = await voice_step(hass, setup_integration, model)
+
+    assert fields(result) == shown
+
+
+async def test_rates_start_at_their_defaults(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
 
-    assert fields(result) == [
-        CONF_VOICE,
-        CONF_LANGUAGE,
-        CONF_SPEECH_RATE,
-        CONF_PITCH_RATE,
-        CONF_VOLUME,
-        CONF_FALLBACK_ENGINE,
-    ]
     assert prefilled(result, CONF_SPEECH_RATE) == 1.0
     assert prefilled(result, CONF_PITCH_RATE) == 1.0
     assert prefilled(result, CONF_VOLUME) == 50
 
 
-async def test_instruct_model_shows_instructions(
+async def test_instruct_model_offers_only_instruct_voices(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     result = await voice_step(hass, setup_integration, "qwen3-tts-instruct-flash")
 
-    assert fields(result) == [
-        CONF_VOICE,
-        CONF_LANGUAGE,
-        CONF_INSTRUCTIONS,
-        CONF_OPTIMIZE_INSTRUCTIONS,
-        CONF_SPEECH_RATE,
-        CONF_PITCH_RATE,
-        CONF_VOLUME,
-        CONF_FALLBACK_ENGINE,
-    ]
     voices = {o["value"] for o in options(result, CONF_VOICE)}
     assert "Jennifer" not in voices  # not an instruct voice
     assert "Jada" not in voices
-
-
-async def test_model_without_prosody_shows_no_rates(
-    hass: HomeAssistant, setup_integration: MockConfigEntry
-) -> None:
-    result = await voice_step(hass, setup_integration, "qwen-tts-realtime")
-
-    assert fields(result) == [CONF_VOICE, CONF_LANGUAGE, CONF_FALLBACK_ENGINE]
 
 
 async def test_languages_offered_are_the_supported_tags(
