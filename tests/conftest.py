@@ -50,28 +50,31 @@ def profile_data() -> dict[str, object]:
     return dict(DEFAULT_PROFILE)
 
 
-@pytest.fixture
-def config_entry(
-    hass: HomeAssistant, emulator: DashScopeEmulator, profile_data: dict[str, object]
+def emulator_account(
+    emulator: DashScopeEmulator, title: str, profiles: dict[str, dict[str, object]]
 ) -> MockConfigEntry:
-    """An account on the emulator (region ``custom``) with one voice profile, not yet set up."""
-    entry = MockConfigEntry(
+    """An account on the emulator (region ``custom``) with ``{profile title: its data}``."""
+    return MockConfigEntry(
         domain=DOMAIN,
-        title="Qwen TTS",
+        title=title,
         data={
             CONF_REGION: "custom",
             CONF_BASE_URL: emulator.base_url,
             CONF_API_KEY: emulator.api_key,
         },
         subentries_data=[
-            ConfigSubentryData(
-                data=profile_data,
-                subentry_type=SUBENTRY_TTS,
-                title=DEFAULT_PROFILE_NAME,
-                unique_id=None,
-            )
+            ConfigSubentryData(data=data, subentry_type=SUBENTRY_TTS, title=name, unique_id=None)
+            for name, data in profiles.items()
         ],
     )
+
+
+@pytest.fixture
+def config_entry(
+    hass: HomeAssistant, emulator: DashScopeEmulator, profile_data: dict[str, object]
+) -> MockConfigEntry:
+    """An account on the emulator (region ``custom``) with one voice profile, not yet set up."""
+    entry = emulator_account(emulator, "Qwen TTS", {DEFAULT_PROFILE_NAME: profile_data})
     entry.add_to_hass(hass)
     return entry
 

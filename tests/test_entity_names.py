@@ -2,8 +2,6 @@
 entity ids of new installs, and the entity ids existing installs already have."""
 
 from homeassistant.components import media_source, tts
-from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -11,13 +9,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.qwen_tts.const import (
-    CONF_BASE_URL,
-    CONF_REGION,
     DEFAULT_PROFILE,
     DOMAIN,
-    SUBENTRY_TTS,
 )
 
+from .conftest import emulator_account
 from .emulator import DashScopeEmulator
 
 # Profile name -> the entity id a new install gets. "Qwen TTS" is the profile created with
@@ -34,20 +30,8 @@ NAMES = {
 
 def account(emulator: DashScopeEmulator, *titles: str) -> MockConfigEntry:
     """An account on the emulator with one profile per title."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Qwen TTS (127.0.0.1)",
-        data={
-            CONF_REGION: "custom",
-            CONF_BASE_URL: emulator.base_url,
-            CONF_API_KEY: emulator.api_key,
-        },
-        subentries_data=[
-            ConfigSubentryData(
-                data=dict(DEFAULT_PROFILE), subentry_type=SUBENTRY_TTS, title=title, unique_id=None
-            )
-            for title in titles
-        ],
+    return emulator_account(
+        emulator, "Qwen TTS (127.0.0.1)", {title: dict(DEFAULT_PROFILE) for title in titles}
     )
 
 
