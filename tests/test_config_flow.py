@@ -504,32 +504,39 @@ def _add_account_in_china(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("regions_on_emulator")
-async def test_same_key_on_same_region_is_refused(
-    hass: HomeAssistant, emulator: DashScopeEmulator
+@pytest.mark.parametrize(
+    ("region", "outcome", "reason"),
+    [
+        pytest.param(
+            "cn",
+            FlowResultType.ABORT,
+            "already_configured",
+            id="same key, same region -> refused as already configured",
+        ),
+        pytest.param(
+            "intl", FlowResultType.CREATE_ENTRY, None, id="same key, another region -> new account"
+        ),
+    ],
+)
+async def test_an_account_is_its_key_and_region(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    region: str,
+    outcome: FlowResultType,
+    reason: str | None,
 ) -> None:
     _add_account_in_china(hass)
 
-    result = await submit(hass, await start(hass), region="cn", api_key="demo-key")
+    result = await submit(hass, await start(hass), region=region, api_key="demo-key")
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is outcome
+    assert result.get("reason") == reason
 
 
 async def test_same_key_on_another_endpoint_is_a_new_account(
     hass: HomeAssistant, config_entry: MockConfigEntry, other_emulator: DashScopeEmulator
 ) -> None:
     result = await custom_account(hass, other_emulator.base_url)
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-@pytest.mark.usefixtures("regions_on_emulator")
-async def test_same_key_in_another_region_is_a_new_account(
-    hass: HomeAssistant, emulator: DashScopeEmulator
-) -> None:
-    _add_account_in_china(hass)
-
-    result = await submit(hass, await start(hass), region="intl", api_key="demo-key")
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
 

@@ -83,6 +83,17 @@ async def _start_fix(client: Any, issue_id: str) -> dict[str, Any]:
     return dict(await response.json())
 
 
+async def _fix_deleted(
+    hass: HomeAssistant, hass_client: Any, entry: MockConfigEntry, voice: str
+) -> tuple[Any, dict[str, Any]]:
+    """Delete the profile's ``voice``, then open the fix of its repair: the client, the form."""
+    await _delete(hass, entry, voice)
+    issue = _issue(hass, entry)
+    assert issue is not None
+    client = await hass_client()
+    return client, await _start_fix(client, issue.issue_id)
+
+
 async def _submit(client: Any, flow_id: str, data: dict[str, Any]) -> dict[str, Any]:
     response = await client.post(f"/api/repairs/issues/fix/{flow_id}", json=data)
     assert response.status == 200, await response.text()
@@ -284,9 +295,8 @@ async def test_the_fix_offers_the_models_system_voices_and_the_remaining_account
     grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL)
     announcer = emulator.add_voice("announcer", "qwen3-tts-vd-2026-01-26", designed=True)
     fast = emulator.add_voice("fast", REALTIME_CLONE_MODEL)  # realtime: not for an HTTP profile
-    await _delete(hass, setup_integration, grandma)
 
-    form = await _start_fix(await hass_client(), _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+    _, form = await _fix_deleted(hass, hass_client, setup_integration, grandma)
 
     options = _options(form)
     assert grandpa in options
@@ -310,9 +320,8 @@ async def test_the_fix_of_a_profile_on_a_cloned_voice_model_offers_that_models_v
     grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL, gmt_create="2026-01-01 08:00:00")
     aunt = emulator.add_voice("aunt", HTTP_CLONE_MODEL, gmt_create="2026-01-02 08:00:00")
     emulator.add_voice("fast", REALTIME_CLONE_MODEL)  # another model
-    await _delete(hass, setup_integration, grandma)
 
-    form = await _start_fix(await hass_client(), _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+    _, form = await _fix_deleted(hass, hass_client, setup_integration, grandma)
 
     (field,) = form["data_schema"]
     assert field["selector"]["select"]["options"] == [
@@ -329,9 +338,7 @@ async def test_the_fix_can_switch_to_another_account_voice(
     hass_client: Any,
 ) -> None:
     grandpa = emulator.add_voice("grandpa", HTTP_CLONE_MODEL)
-    await _delete(hass, setup_integration, grandma)
-    client = await hass_client()
-    form = await _start_fix(client, _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+    client, form = await _fix_deleted(hass, hass_client, setup_integration, grandma)
 
     result = await _submit(client, form["flow_id"], {"voice": grandpa})
     await hass.async_block_till_done()
@@ -347,9 +354,7 @@ async def test_the_fix_aborts_when_the_profile_was_removed_meanwhile(
     grandma: str,
     hass_client: Any,
 ) -> None:
-    await _delete(hass, setup_integration, grandma)
-    client = await hass_client()
-    form = await _start_fix(client, _issue(hass, setup_integration).issue_id)  # type: ignore[union-attr]
+    client, form = await _fix_deleted(hass, hass_client, setup_integration, grandma)
     subentry_id = _profile(setup_integration).subentry_id
     assert hass.config_entries.async_remove_subentry(setup_integration, subentry_id)
     await hass.async_block_till_done()
