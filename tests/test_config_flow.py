@@ -26,6 +26,7 @@ from custom_components.qwen_tts.dashscope.endpoint import REGION_BASE_URLS
 from scripts.translations_sync import INTEGRATION, STRINGS
 
 from .emulator import DashScopeEmulator
+from .service_failures import failure_cases
 
 # The account flow's text in strings.json and every translation, by file name.
 CONFIG_TEXTS = {
@@ -326,18 +327,24 @@ async def test_unreachable_region_is_cannot_connect_on_the_first_form(
     assert result["errors"] == {"base": "cannot_connect"}
 
 
-@pytest.mark.parametrize(
-    ("status", "code"),
-    [(500, "InternalError"), (503, "ServiceUnavailable"), (429, "Throttling.RateQuota")],
+@failure_cases(
+    (500, "InternalError", "cannot_connect"),
+    (503, "ServiceUnavailable", "cannot_connect"),
+    (429, "Throttling.RateQuota", "cannot_connect"),
+    (403, "AccessDenied", "account_problem"),
+    (400, "Arrearage", "account_problem"),
+    (403, "Model.AccessDenied", "account_problem"),
+    names=("status", "code", "error"),
 )
-async def test_service_failing_for_now_is_cannot_connect(
-    hass: HomeAssistant, emulator: DashScopeEmulator, status: int, code: str
+async def test_a_failed_key_check_says_what_to_do(
+    hass: HomeAssistant, emulator: DashScopeEmulator, *, status: int, code: str, error: str
 ) -> None:
-    """A 5xx or throttled answer means "try again later", like an unreachable service."""
-    emulator.fail_next(status, code, "try later")
+    """A 5xx or throttled answer means "try again later", like an unreachable service; an
+    account that may not use the service is told so."""
+    emulator.fail_next(status, code, "the service said no")
     result = await custom_account(hass, emulator.base_url)
 
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": error}
 
 
 async def test_service_recovering_lets_the_user_retry(
@@ -348,18 +355,6 @@ async def test_service_recovering_lets_the_user_retry(
     result = await submit(hass, result, base_url=emulator.base_url)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-@pytest.mark.parametrize(
-    ("status", "code"), [(403, "AccessDenied"), (400, "Arrearage"), (403, "Model.AccessDenied")]
-)
-async def test_an_account_that_cannot_use_the_service_is_told_so(
-    hass: HomeAssistant, emulator: DashScopeEmulator, status: int, code: str
-) -> None:
-    emulator.fail_next(status, code, "refused for a reason")
-    result = await custom_account(hass, emulator.base_url)
-
-    assert result["errors"] == {"base": "account_problem"}
 
 
 @pytest.mark.parametrize(
