@@ -547,6 +547,18 @@ async def test_a_refused_api_key_starts_reauthentication(
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
+async def test_telling_a_refused_key_starts_nothing_by_itself(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """Building the error only words it: the caller reports the failure (reauthentication,
+    the account's status) where it happened."""
+    to_ha_error(AuthError("refused", code="InvalidApiKey"), setup_integration)
+    await hass.async_block_till_done()
+
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert setup_integration.runtime_data.status.status == "ok"
+
+
 @pytest.mark.parametrize(
     ("region", "key"),
     [("custom", "auth_failed_endpoint"), ("intl", "auth_failed"), ("cn", "auth_failed")],
