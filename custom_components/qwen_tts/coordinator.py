@@ -1,4 +1,9 @@
-"""The account's cloned and designed voices, loaded at setup and refreshed slowly.
+"""A loaded account: its runtime data (``QwenTTSConfigEntry``), and its cloned and designed
+voices, loaded at setup and refreshed slowly.
+
+Everything that reports to the account (its status, reauthentication) goes through
+``report_failure`` / ``report_success`` here; the repair issues that follow the voices are
+listeners the integration's setup registers, so this module imports no repairs.
 
 The first load does not hold the account back: an account whose service cannot be reached
 (or whose key is refused) when Home Assistant starts still sets up, so its profiles exist
