@@ -28,6 +28,7 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import AccountVoice, DashScopeClient, Endpoint
 from custom_components.qwen_tts.speech import SpeechPlan, resolve_plan
 from custom_components.qwen_tts.streaming import SpeechStream
+from scripts.bench_baseline import whole_file
 from scripts.bench_endless import endless_audio, endless_child
 from scripts.bench_stt import RECOGNITION_DELAY, SPEED, stt_latency
 from tests.emulator import DashScopeEmulator
@@ -114,8 +115,11 @@ class Run:
 class Bench:
     """The emulator and a client talking to it."""
 
-    def __init__(self, emulator: DashScopeEmulator, client: DashScopeClient) -> None:
+    def __init__(
+        self, emulator: DashScopeEmulator, session: aiohttp.ClientSession, client: DashScopeClient
+    ) -> None:
         self.emu = emulator
+        self.session = session
         self.client = client
         self.loop = asyncio.get_running_loop()
 
@@ -260,14 +264,12 @@ async def baseline(bench: Bench) -> None:
     text = text_of(ASSIST_CHARS)
     ours = await bench.stream(message(text), WAV, first_only=True)
     assert ours.first_audio is not None
-    plan = plan_for(WAV)
-    output = plan.output_format(WAV)
     started = bench.now()
-    result = await bench.client.synthesize(
-        plan.synthesis_request(text, output.service_format, output.sample_rate)
+    audio = await whole_file(
+        bench.session, bench.emu.api_key, bench.client.endpoint, plan_for(WAV).settings, text
     )
     naive = bench.now() - started
-    assert result.audio
+    assert audio
     ttfa = ours.first_audio - ours.started
     held = await bench.stream(message(text), FILE_WAV, first_only=True)
     assert held.first_audio is not None
@@ -347,7 +349,7 @@ async def main() -> None:
     try:
         async with aiohttp.ClientSession() as session:
             client = DashScopeClient(session, emu.api_key, Endpoint.from_base_url(emu.base_url))
-            bench = Bench(emu, client)
+            bench = Bench(emu, session, client)
             emu.first_chunk_delay = FIRST_CHUNK_DELAY
             emu.realtime_factor = REALTIME_FACTOR
             note(

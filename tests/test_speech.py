@@ -67,13 +67,17 @@ def refusal(
 def test_the_default_profile_speaks_cherry_on_flash_over_http() -> None:
     result = plan()
 
-    assert (result.model, result.voice, result.language_type) == (
+    assert (result.settings.model, result.settings.voice, result.settings.language_type) == (
         "qwen3-tts-flash",
         "Cherry",
         "English",
     )
-    assert (result.speech_rate, result.pitch_rate, result.volume) == (1.0, 1.0, 50)
-    assert result.instructions is None
+    assert (result.settings.speech_rate, result.settings.pitch_rate, result.settings.volume) == (
+        1.0,
+        1.0,
+        50,
+    )
+    assert result.settings.instructions is None
     assert not result.realtime
     assert (result.text_limit, result.cost) == (600, char_cost)
 
@@ -81,47 +85,51 @@ def test_the_default_profile_speaks_cherry_on_flash_over_http() -> None:
 def test_an_empty_profile_falls_back_to_the_default_model_and_voice() -> None:
     result = plan(profile={}, language=None)
 
-    assert (result.model, result.voice, result.language_type) == (
+    assert (result.settings.model, result.settings.voice, result.settings.language_type) == (
         "qwen3-tts-flash",
         "Cherry",
         "Auto",
     )
-    assert result.speech_rate is None
+    assert result.settings.speech_rate is None
 
 
 def test_a_system_voice_is_matched_whatever_its_case() -> None:
-    assert plan({"voice": "eldric sage"}).voice == "Eldric Sage"
+    assert plan({"voice": "eldric sage"}).settings.voice == "Eldric Sage"
 
 
 def test_call_options_override_the_profile() -> None:
     result = plan({"model": "qwen3-tts-flash-realtime", "voice": "Ebona", "volume": 70.4})
 
-    assert (result.model, result.voice, result.volume) == ("qwen3-tts-flash-realtime", "Ebona", 70)
+    assert (result.settings.model, result.settings.voice, result.settings.volume) == (
+        "qwen3-tts-flash-realtime",
+        "Ebona",
+        70,
+    )
     assert result.realtime
 
 
 def test_an_account_voice_by_friendly_name_uses_its_own_model() -> None:
     result = plan({"voice": "MOM"})
 
-    assert (result.model, result.voice) == (MOM.target_model, MOM.voice)
+    assert (result.settings.model, result.settings.voice) == (MOM.target_model, MOM.voice)
     assert not result.realtime
 
 
 def test_an_account_voice_by_id_uses_its_own_model_whatever_the_requested_one() -> None:
     result = plan({"voice": GRANDMA.voice, "model": "qwen3-tts-instruct-flash"})
 
-    assert (result.model, result.voice) == (GRANDMA.target_model, GRANDMA.voice)
+    assert (result.settings.model, result.settings.voice) == (GRANDMA.target_model, GRANDMA.voice)
     assert result.realtime
 
 
 def test_a_system_voice_name_wins_over_a_clone_named_alike_on_a_system_model() -> None:
-    assert plan({"voice": "Cherry"}).voice == "Cherry"
+    assert plan({"voice": "Cherry"}).settings.voice == "Cherry"
 
 
 def test_a_clone_named_like_a_system_voice_wins_on_a_clone_model() -> None:
     result = plan({"voice": "Cherry", "model": "qwen3-tts-vc-2026-01-22"})
 
-    assert result.voice == CHERRY_CLONE.voice
+    assert result.settings.voice == CHERRY_CLONE.voice
 
 
 def test_a_system_voice_on_a_clone_model_is_refused_naming_both() -> None:
@@ -155,7 +163,10 @@ def test_a_system_voice_the_model_lacks_is_refused() -> None:
 def test_a_model_outside_the_catalogue_is_passed_to_the_service() -> None:
     result = plan({"model": "qwen3-tts-flash-2025-09-18", "voice": "Jennifer"})
 
-    assert (result.model, result.voice) == ("qwen3-tts-flash-2025-09-18", "Jennifer")
+    assert (result.settings.model, result.settings.voice) == (
+        "qwen3-tts-flash-2025-09-18",
+        "Jennifer",
+    )
     assert (result.text_limit, result.cost) == (600, char_cost)
 
 
@@ -174,11 +185,11 @@ def test_a_model_outside_the_catalogue_is_passed_to_the_service() -> None:
     ],
 )
 def test_the_language_tag_gives_the_language_type(language: str, language_type: str) -> None:
-    assert plan(language=language).language_type == language_type
+    assert plan(language=language).settings.language_type == language_type
 
 
 def test_the_language_type_option_wins_over_the_tag() -> None:
-    assert plan({"language_type": "japanese"}, language="en").language_type == "Japanese"
+    assert plan({"language_type": "japanese"}, language="en").settings.language_type == "Japanese"
 
 
 def test_an_unknown_language_type_is_refused_with_the_choices() -> None:
@@ -194,7 +205,10 @@ def test_instructions_are_kept_for_an_instruct_model() -> None:
         {"model": "qwen3-tts-instruct-flash", "voice": "Serena"},
     )
 
-    assert (result.instructions, result.optimize_instructions) == ("Whisper.", True)
+    assert (result.settings.instructions, result.settings.optimize_instructions) == (
+        "Whisper.",
+        True,
+    )
 
 
 def test_optimize_instructions_needs_instructions() -> None:
@@ -202,25 +216,29 @@ def test_optimize_instructions_needs_instructions() -> None:
         {"optimize_instructions": True}, {"model": "qwen3-tts-instruct-flash", "voice": "Serena"}
     )
 
-    assert (result.instructions, result.optimize_instructions) == (None, None)
+    assert (result.settings.instructions, result.settings.optimize_instructions) == (None, None)
 
 
 def test_instructions_are_dropped_for_a_model_without_them() -> None:
     result = plan({"instructions": "Whisper."})
 
-    assert result.instructions is None
+    assert result.settings.instructions is None
 
 
 def test_instructions_are_dropped_for_an_account_voice_of_a_clone_model() -> None:
     profile = {"model": "qwen3-tts-instruct-flash", "voice": "mom", "instructions": "Whisper."}
 
-    assert plan(profile=profile).instructions is None
+    assert plan(profile=profile).settings.instructions is None
 
 
 def test_qwen_tts_realtime_takes_no_prosody() -> None:
     result = plan(profile={**DEFAULT_PROFILE, "model": "qwen-tts-realtime"})
 
-    assert (result.speech_rate, result.pitch_rate, result.volume) == (None, None, None)
+    assert (result.settings.speech_rate, result.settings.pitch_rate, result.settings.volume) == (
+        None,
+        None,
+        None,
+    )
     assert result.realtime
 
 
@@ -228,7 +246,9 @@ def test_the_qwen_tts_family_counts_a_512_token_budget() -> None:
     result = plan(profile={"model": "qwen-tts-latest", "voice": "Dylan"}, language="zh")
 
     assert (result.text_limit, result.cost) == (512, token_cost)
-    assert not result.output_formats
+    assert plan(profile={"model": "qwen-tts-latest", "voice": "Dylan"}).output == OutputFormat(
+        "wav", "pcm", 24000
+    )
 
 
 @pytest.mark.parametrize(
@@ -249,16 +269,20 @@ def test_an_option_out_of_range_is_refused(options: dict[str, Any]) -> None:
     assert err.translation_placeholders["option"] == next(iter(options))
 
 
-def test_the_plan_builds_the_http_request() -> None:
-    result = plan(
-        {"instructions": "Calm."}, {"model": "qwen3-tts-instruct-flash", "voice": "Serena"}
-    )
+def test_the_plan_holds_the_request_settings() -> None:
+    # A WAV of two channels: the service's MP3, at the rate asked for, for Home Assistant.
+    options = {
+        "instructions": "Calm.",
+        "preferred_format": "wav",
+        "preferred_sample_rate": 16000,
+        "preferred_sample_channels": 2,
+    }
+    result = plan(options, {"model": "qwen3-tts-instruct-flash", "voice": "Serena"})
 
-    request = result.synthesis_request("Hi.", "mp3", 16000)
+    request = result.settings
 
-    assert (request.model, request.text, request.voice, request.language_type) == (
+    assert (request.model, request.voice, request.language_type) == (
         "qwen3-tts-instruct-flash",
-        "Hi.",
         "Serena",
         "English",
     )
@@ -269,16 +293,14 @@ def test_the_plan_builds_the_http_request() -> None:
     )
 
 
-def test_the_plan_builds_the_realtime_session_settings() -> None:
-    result = plan({"voice": "grandma", "speech_rate": 1.2})
+def test_a_realtime_voice_speaks_streaming_text_with_its_own_settings() -> None:
+    result = plan({"voice": "grandma", "speech_rate": 1.2, "preferred_sample_rate": 48000})
 
-    settings = result.realtime_settings("pcm", 48000)
+    settings = result.live
+    assert settings is not None
+    assert result.realtime
 
-    assert (settings.model, settings.voice, settings.mode) == (
-        GRANDMA.target_model,
-        GRANDMA.voice,
-        "server_commit",
-    )
+    assert (settings.model, settings.voice) == (GRANDMA.target_model, GRANDMA.voice)
     assert (settings.response_format, settings.sample_rate, settings.speech_rate) == (
         "pcm",
         48000,
@@ -336,16 +358,56 @@ def test_the_plan_builds_the_realtime_session_settings() -> None:
 def test_the_output_follows_home_assistants_preferences(
     options: dict[str, Any], output: OutputFormat
 ) -> None:
-    assert plan().output_format(options) == output
+    assert plan(options).output == output
 
 
 def test_the_qwen_tts_family_always_gives_pcm_at_24_khz() -> None:
-    result = plan(profile={"model": "qwen-tts", "voice": "Cherry"})
+    profile = {"model": "qwen-tts", "voice": "Cherry"}
 
-    assert result.output_format({}) == OutputFormat("wav", "pcm", 24000)
-    assert result.output_format({"preferred_format": "wav"}) == OutputFormat(
+    assert plan(profile=profile).output == OutputFormat("wav", "pcm", 24000)
+    assert plan({"preferred_format": "wav"}, profile).output == OutputFormat(
         "wav", "pcm", 24000, plain=True
     )
-    assert result.output_format({"preferred_sample_rate": 16000}) == OutputFormat(
+    assert plan({"preferred_sample_rate": 16000}, profile).output == OutputFormat(
         "wav", "pcm", 24000
     )
+
+
+@pytest.mark.parametrize(
+    ("profile", "realtime", "live_model"),
+    [
+        pytest.param(
+            DEFAULT_PROFILE,
+            False,
+            "qwen3-tts-flash-realtime",
+            id="http model -> sentences over SSE, streaming text over its realtime counterpart",
+        ),
+        pytest.param(
+            {"model": "qwen3-tts-instruct-flash-realtime", "voice": "Cherry"},
+            True,
+            "qwen3-tts-instruct-flash-realtime",
+            id="realtime model -> everything over its own realtime sessions",
+        ),
+        pytest.param(
+            {"model": "qwen-tts-latest", "voice": "Dylan"},
+            False,
+            None,
+            id="http model without a counterpart -> sentences over SSE only",
+        ),
+        pytest.param(
+            {"model": "qwen3-tts-flash", "voice": "mom"},
+            False,
+            None,
+            id="http clone model -> sentences over SSE only",
+        ),
+    ],
+)
+def test_the_plan_chooses_the_transports(
+    profile: dict[str, Any], realtime: bool, live_model: str | None
+) -> None:
+    result = plan(profile=profile)
+
+    assert result.realtime is realtime
+    assert (result.live.model if result.live is not None else None) == live_model
+    if result.live is not None:
+        assert result.live.voice == result.settings.voice

@@ -8,8 +8,7 @@ from typing import Any
 from homeassistant.helpers.selector import SelectOptionDict
 
 from .chunking import Cost, char_cost, token_cost
-from .dashscope import AccountVoice
-from .dashscope.endpoint import Region
+from .dashscope import AccountVoice, Region
 from .languages import parse_language
 from .voice_descriptions import DESCRIPTIONS, DIALECT_NAMES, is_chinese
 
@@ -80,7 +79,11 @@ _QWEN_TTS_LATEST = _QWEN_TTS | {"Jada", "Dylan", "Sunny"}
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
-    """What a model accepts and how it is reached."""
+    """What a model accepts and how it is reached.
+
+    ``realtime_model``: the realtime model an HTTP model's streaming text is spoken with
+    (the same voices over one WebSocket session); a realtime model has none, it is its own.
+    """
 
     name: str
     transport: Transport
@@ -123,14 +126,12 @@ MODELS: dict[str, ModelInfo] = {
             "qwen3-tts-flash-realtime",
             Transport.REALTIME,
             _FLASH | {"Ebona"},
-            realtime_model="qwen3-tts-flash-realtime",
         ),
         ModelInfo(
             "qwen3-tts-instruct-flash-realtime",
             Transport.REALTIME,
             _INSTRUCT,
             instructions=True,
-            realtime_model="qwen3-tts-instruct-flash-realtime",
         ),
         ModelInfo("qwen-tts", Transport.HTTP, _QWEN_TTS, **_QWEN_TTS_FAMILY),
         ModelInfo("qwen-tts-latest", Transport.HTTP, _QWEN_TTS_LATEST, **_QWEN_TTS_FAMILY),
@@ -138,7 +139,6 @@ MODELS: dict[str, ModelInfo] = {
             "qwen-tts-realtime",
             Transport.REALTIME,
             _QWEN_TTS_LATEST,
-            realtime_model="qwen-tts-realtime",
             prosody=False,
             **_QWEN_TTS_FAMILY,
         ),

@@ -36,6 +36,7 @@ from .const import (
     endpoint_from_data,
 )
 from .dashscope import (
+    REGION_BASE_URLS,
     AccountError,
     AuthError,
     DashScopeClient,
@@ -48,8 +49,8 @@ from .dashscope import (
     RateLimitError,
     Region,
     ServiceError,
+    URLCredentialsError,
 )
-from .dashscope.endpoint import REGION_BASE_URLS, URLCredentialsError
 from .options_flow import AccountOptionsFlow
 from .profile_flow import ProfileSubentryFlow
 

@@ -27,9 +27,9 @@ from .dashscope import (
     AuthError,
     DashScopeClient,
     DashScopeError,
+    Region,
     VoiceNotFoundError,
 )
-from .dashscope.endpoint import Region
 from .health import StatusTracker
 from .tts_cache import KnownVoices
 from .usage import UsageTracker

@@ -6,10 +6,10 @@ Building an error has no side effect: a caller that wants the account to hear of
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
+from . import dashscope as ds
 from .const import DOMAIN
 from .coordinator import QwenTTSConfigEntry, refused_key_translation_key
-from .dashscope import errors as ds
-from .dashscope.enrollment import friendly_name
+from .dashscope import friendly_name
 
 # Most specific first: StalledStreamError is a DashScopeTimeoutError, which is a
 # DashScopeConnectionError; IncompleteAudioError and AudioLimitError are ProtocolErrors.

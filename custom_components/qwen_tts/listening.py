@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .asr import is_realtime_stt_model
 from .dashscope import (
+    RECOGNITION_SAMPLE_RATE,
     DashScopeClient,
     DashScopeError,
     RecognitionRequest,
@@ -21,7 +22,6 @@ from .dashscope import (
     TranscriptUpdate,
     pcm_to_wav,
 )
-from .dashscope.models import RECOGNITION_SAMPLE_RATE
 
 SAMPLE_WIDTH = 2
 BYTES_PER_SECOND = RECOGNITION_SAMPLE_RATE * SAMPLE_WIDTH

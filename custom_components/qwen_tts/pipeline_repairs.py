@@ -15,7 +15,7 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
-from .dashscope.enrollment import friendly_name, model_for_voice
+from .dashscope import friendly_name, model_for_voice
 
 ISSUE_PIPELINE_VOICE = "pipeline_voice"
 ASSIST_PIPELINE = "assist_pipeline"

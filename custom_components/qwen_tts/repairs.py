@@ -17,8 +17,7 @@ import probatio
 from .catalogue import MODELS, SYSTEM_VOICES, account_voice_options, voice_options
 from .const import CONF_MODEL, CONF_VOICE, DOMAIN, SUBENTRY_TTS
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
-from .dashscope import AccountVoice
-from .dashscope.enrollment import friendly_name
+from .dashscope import AccountVoice, friendly_name
 
 ISSUE_DELETED_VOICE = "deleted_voice"
 STEP_PICK_VOICE = "pick_voice"

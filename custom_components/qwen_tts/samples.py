@@ -30,7 +30,7 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
 from .const import DOMAIN, LOGGER
-from .dashscope.wav import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
+from .dashscope import WavFormatError, WavLayout, is_riff, parse_wav, pcm_to_wav
 from .errors import validation_error
 
 MIN_DURATION = 3.0  # seconds

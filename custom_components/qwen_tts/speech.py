@@ -1,7 +1,13 @@
-"""What one synthesis asks for: a voice profile and the call's options resolved into a plan."""
+"""What one synthesis asks for: a voice profile and the call's options resolved into a plan.
+
+Every decision on how a call is spoken is made here, once, before any text is sent: the
+model and voice with their parameters (``SpeechSettings``), which transport speaks a
+sentence request and which one streaming text (``SpeechPlan.realtime``/``live``), how much
+text one request takes, and the audio format Home Assistant gets (``output_format``).
+"""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from homeassistant.components.tts import (
@@ -11,7 +17,7 @@ from homeassistant.components.tts import (
     ATTR_PREFERRED_SAMPLE_RATE,
 )
 
-from .catalogue import SYSTEM_VOICES, is_account_voice_model, is_realtime_model, model_info
+from .catalogue import SYSTEM_VOICES, Transport, is_account_voice_model, model_info
 from .chunking import Cost
 from .const import (
     ATTR_LANGUAGE_TYPE,
@@ -25,9 +31,13 @@ from .const import (
     DEFAULT_MODEL,
     DEFAULT_VOICE,
 )
-from .dashscope import AccountVoice, RealtimeSettings, SynthesisRequest
-from .dashscope.enrollment import friendly_name, model_for_voice
-from .dashscope.models import DEFAULT_SAMPLE_RATE
+from .dashscope import (
+    DEFAULT_SAMPLE_RATE,
+    AccountVoice,
+    SpeechSettings,
+    friendly_name,
+    model_for_voice,
+)
 from .errors import validation_error
 from .languages import LANGUAGE_TYPES, language_type_for
 
@@ -92,76 +102,38 @@ class OutputFormat:
 
 @dataclass(frozen=True, slots=True)
 class SpeechPlan:
-    """How to speak: the model and voice, the ``input`` language and the ``parameters``.
+    """How to speak one call.
 
-    ``realtime``: the model is reached over the WebSocket. ``text_limit``/``cost``: how much
-    text one request takes. ``output_formats``: whether the model honours a requested format
-    and sample rate (otherwise it speaks PCM at 24 kHz).
+    ``settings``: the model, voice and parameters, asking the service for ``output``'s
+    format and rate. ``realtime``: a sentence request is a realtime session (the model is
+    only reached over the WebSocket), else an SSE synthesis. ``live``: the settings of the
+    one realtime session that speaks text still streaming in (``None``: the model has no
+    realtime counterpart; the text is cut into sentence requests). ``text_limit``/``cost``:
+    how much text one request takes.
     """
 
-    model: str
-    voice: str
-    language_type: str
-    instructions: str | None
-    optimize_instructions: bool | None
-    speech_rate: float | None
-    pitch_rate: float | None
-    volume: int | None
+    settings: SpeechSettings
+    output: OutputFormat
     realtime: bool
+    live: SpeechSettings | None
     text_limit: int
     cost: Cost
-    output_formats: bool = True
-
-    def synthesis_request(
-        self, text: str, response_format: Literal["pcm", "wav", "mp3"], sample_rate: int
-    ) -> SynthesisRequest:
-        """The HTTP (SSE) request speaking ``text``."""
-        return SynthesisRequest(
-            model=self.model,
-            text=text,
-            voice=self.voice,
-            language_type=self.language_type,
-            instructions=self.instructions,
-            optimize_instructions=self.optimize_instructions,
-            speech_rate=self.speech_rate,
-            pitch_rate=self.pitch_rate,
-            volume=self.volume,
-            response_format=response_format,
-            sample_rate=sample_rate,
-        )
-
-    def realtime_settings(
-        self, response_format: Literal["pcm", "wav", "mp3", "opus"], sample_rate: int
-    ) -> RealtimeSettings:
-        """The ``session.update`` of a realtime session (text arrives by ``server_commit``)."""
-        return RealtimeSettings(
-            model=self.model,
-            voice=self.voice,
-            language_type=self.language_type,
-            mode="server_commit",
-            response_format=response_format,
-            sample_rate=sample_rate,
-            speech_rate=self.speech_rate,
-            pitch_rate=self.pitch_rate,
-            volume=self.volume,
-            instructions=self.instructions,
-            optimize_instructions=self.optimize_instructions,
-        )
-
-    def output_format(self, options: Mapping[str, Any]) -> OutputFormat:
-        """Pick the service output for Home Assistant's ``preferred_*`` options (see
-        ``output_format``)."""
-        return output_format(options, output_formats=self.output_formats)
 
 
-def output_format(options: Mapping[str, Any], *, output_formats: bool) -> OutputFormat:
-    """Pick the service output for Home Assistant's ``preferred_*`` options.
+def shape_options(model: str) -> tuple[str, ...]:
+    """The ``preferred_*`` shape options a profile on ``model`` claims: all of them when the
+    service renders the shapes (``output_format``), none for the ``qwen-tts`` family."""
+    return SHAPE_OPTIONS if model_info(model).output_formats else ()
 
-    Home Assistant converts what an entity returns when its extension is not the
-    preferred format (``mp3`` by default). 2026.10 also converts whenever a sample
-    rate, channel count or sample width is asked for; 2026.11 no longer does for the
-    ones the entity claims (``supported_options``), so audio in the preferred format
-    must have exactly the shape asked for:
+
+def output_format(options: Mapping[str, Any], model: str) -> OutputFormat:
+    """Pick the service output of ``model`` for Home Assistant's ``preferred_*`` options.
+
+    Home Assistant converts with ffmpeg what an entity returns when its extension is not
+    the preferred format (``mp3`` by default), and keeps it as it is otherwise; it leaves
+    the shape options an entity claims (``shape_options``) to the entity (since 2026.11;
+    2026.10 also converted whenever a shape was asked). So audio in the preferred format
+    has exactly the shape asked for:
 
     - no shape asked: the service's MP3 untouched, or 24 kHz PCM in a WAV;
     - a shape the service renders (mono, 16-bit, 8/16/24/48 kHz): lossless PCM at that
@@ -174,6 +146,7 @@ def output_format(options: Mapping[str, Any], *, output_formats: bool) -> Output
     """
     wanted = str(options.get(ATTR_PREFERRED_FORMAT) or HA_DEFAULT_FORMAT).lower()
     shaped = any(options.get(option) is not None for option in SHAPE_OPTIONS)
+    output_formats = model_info(model).output_formats
     if not shaped:
         if wanted == "mp3" and output_formats:
             return OutputFormat("mp3", "mp3", DEFAULT_SAMPLE_RATE, plain=True)
@@ -202,9 +175,9 @@ def resolve_plan(
 
     ``voice`` is a system voice, an account voice id or its friendly name; an account voice
     is spoken with the model it was enrolled for, whatever the profile's model. The option
-    ``language_type`` wins over the language tag. Raises a translated
-    ``ServiceValidationError`` naming a voice that does not exist or cannot speak with the
-    model, or an option out of range.
+    ``language_type`` wins over the language tag; the ``preferred_*`` options choose the
+    output (``output_format``). Raises a translated ``ServiceValidationError`` naming a
+    voice that does not exist or cannot speak with the model, or an option out of range.
     """
 
     def pick(name: str) -> Any:
@@ -231,7 +204,8 @@ def resolve_plan(
         if (level := _ranged(CONF_VOLUME, pick(CONF_VOLUME))) is not None:
             volume = round(level)
 
-    return SpeechPlan(
+    output = output_format(options, model)
+    settings = SpeechSettings(
         model=model,
         voice=voice,
         language_type=_language_type(options.get(ATTR_LANGUAGE_TYPE), language),
@@ -240,10 +214,22 @@ def resolve_plan(
         speech_rate=speech_rate,
         pitch_rate=pitch_rate,
         volume=volume,
-        realtime=is_realtime_model(model),
+        response_format=output.service_format,
+        sample_rate=output.sample_rate,
+    )
+    realtime = info.transport is Transport.REALTIME
+    live = None
+    if realtime:
+        live = settings
+    elif info.realtime_model is not None:
+        live = replace(settings, model=info.realtime_model)
+    return SpeechPlan(
+        settings=settings,
+        output=output,
+        realtime=realtime,
+        live=live,
         text_limit=info.text_limit,
         cost=info.cost,
-        output_formats=info.output_formats,
     )
 
 

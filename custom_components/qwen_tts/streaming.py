@@ -19,14 +19,13 @@ real sizes when it is a finished file (see below). A failure raises, whatever au
 before it; the WebSocket is closed and pending requests are cancelled however the stream
 ends, also when the consumer stops early.
 
-How Home Assistant (2026.10 and 2026.11) drives this: once an entity implements
-``async_stream_tts_audio``, every message goes through it, ``tts.speak`` included (the text
-wrapped in a one-item generator), so ``async_get_tts_audio`` is no longer called by Home
-Assistant itself; the entity's ``async_get_tts_audio`` runs the same pipeline
-(``SpeechStream.file``). Home Assistant passes the ``preferred_*`` options in
-``request.options`` and converts with ffmpeg what does not match them (see
-``SpeechPlan.output_format``); otherwise it keeps our bytes verbatim as the finished file:
-served from its memory cache and written to its file cache.
+Home Assistant drives every message through ``async_stream_tts_audio`` once an entity
+implements it, ``tts.speak`` included (the text wrapped in a one-item generator); the
+entity's ``async_get_tts_audio`` runs the same pipeline (``file``). The plan (``speech.py``)
+has already chosen the transports and the output for Home Assistant's ``preferred_*``
+options; Home Assistant converts with ffmpeg what does not match them and otherwise keeps
+our bytes verbatim as the finished file: served from its memory cache and written to its
+file cache.
 
 A WAV carries a length in its header, unknown until synthesis ends. So when Home Assistant
 asked for a plain WAV file (``preferred_format: wav`` and no sample rate, channel count or
@@ -40,19 +39,17 @@ which carries the streaming header as Home Assistant's own converted WAV streams
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
-import dataclasses
-from typing import Any, Protocol
+from typing import Any
 
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigEntry
 
-from .catalogue import model_info
 from .const import DOMAIN
 from .dashscope import (
     DashScopeClient,
     DashScopeError,
     IncompleteAudioError,
-    RealtimeSettings,
+    SpeechSettings,
     VoiceNotFoundError,
     pcm_to_wav,
     wav_header,
@@ -67,16 +64,46 @@ from .speech import OutputFormat, SpeechPlan
 type Reporter = Callable[[DashScopeError | None], None]
 
 
-class Speech(Protocol):
-    """A call's speech: its output format and its audio (``SpeechStream``, ``FallbackOnly``)."""
+class Speech:
+    """A call's speech: its output format and its audio, from the service (``SpeechStream``)
+    or from the fallback engine alone (``FallbackOnly``)."""
 
     output: OutputFormat
+    _options: Mapping[str, Any]
+    _language: str
 
     def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
-        """The audio of the text ``message_gen`` produces, as it comes."""
+        """Yield the audio of the text ``message_gen`` produces, as it comes.
+
+        A WAV streams with the streaming header, except for text that was complete from the
+        start when Home Assistant keeps the bytes as the finished file: that WAV comes in one
+        piece with its real sizes once synthesis ends. Raises ``DashScopeError`` on any
+        failure, ``ServiceValidationError`` when there is no text at all; whatever
+        ``message_gen`` raises propagates.
+        """
+        return self._speak(message_gen, finished_file=self.output.plain)
 
     async def file(self, message: str) -> bytes:
-        """The whole audio of ``message``."""
+        """The whole audio of ``message``: a WAV with its real sizes, or MP3. Raises like
+        ``audio()``; nothing partial is ever returned."""
+        async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
+            return b"".join([chunk async for chunk in audio])
+
+    def _speak(
+        self, message_gen: AsyncIterator[str], *, finished_file: bool
+    ) -> AsyncGenerator[bytes]:
+        raise NotImplementedError
+
+    async def _fallback_audio(
+        self, fallback: Fallback, failure: DashScopeError, tape: TextTape, finished_file: bool
+    ) -> AsyncGenerator[bytes]:
+        """The whole text spoken by the fallback engine, in the call's format."""
+        spoken = fallback.audio(
+            failure, tape, self._language, self.output, self._options, finished_file=finished_file
+        )
+        async with aclosing(spoken) as audio:
+            async for chunk in audio:
+                yield chunk
 
 
 def stream_tts_audio(
@@ -103,12 +130,13 @@ async def _translated(
             raise to_ha_error(err, entry=entry) from err
 
 
-class SpeechStream:
-    """One synthesis for a plan and Home Assistant's options (``preferred_*``).
+class SpeechStream(Speech):
+    """One synthesis of a plan.
 
-    ``report`` hears the outcome: ``None`` once the service's audio flows, or the failure.
-    ``fallback`` (with the call's ``language``) speaks the text when the service fails
-    before any audio went out (see ``fallback.py``).
+    ``options`` are the call's (they name the message in Home Assistant's cache). ``report``
+    hears the outcome: ``None`` once the service's audio flows, or the failure. ``fallback``
+    (with the call's ``language``) speaks the text when the service fails before any audio
+    went out (see ``fallback.py``).
     """
 
     def __init__(
@@ -121,32 +149,14 @@ class SpeechStream:
         fallback: Fallback | None = None,
         language: str = "",
     ) -> None:
-        """Choose the output and the transports; nothing is sent before ``audio()``."""
+        """Nothing is sent before ``audio()``."""
         self._client = client
         self._plan = plan
         self._options = options
-        self.output: OutputFormat = plan.output_format(options)
-        self._live = _live_plan(plan)
+        self.output = plan.output
         self._report = report
         self._fallback = fallback
         self._language = language
-
-    def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
-        """Yield the audio of the text ``message_gen`` produces, as it is synthesized.
-
-        A WAV streams with the streaming header, except for text that was complete from the
-        start when Home Assistant keeps the bytes as the finished file: that WAV comes in one
-        piece with its real sizes once synthesis ends. Raises ``DashScopeError`` on any
-        failure, ``ServiceValidationError`` when there is no text at all; whatever
-        ``message_gen`` raises propagates.
-        """
-        return self._speak(message_gen, finished_file=self.output.plain)
-
-    async def file(self, message: str) -> bytes:
-        """The whole audio of ``message``: a WAV with its real sizes, or MP3. Raises like
-        ``audio()``; nothing partial is ever returned."""
-        async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
-            return b"".join([chunk async for chunk in audio])
 
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
@@ -172,15 +182,9 @@ class SpeechStream:
                 failure = err
             if failure is not None and fallback is not None and tape is not None:
                 text.close()
-                spoken = fallback.audio(
-                    failure,
-                    tape,
-                    self._language,
-                    self.output,
-                    self._options,
-                    finished_file=finished_file,
-                )
-                async with aclosing(spoken) as audio:
+                async with aclosing(
+                    self._fallback_audio(fallback, failure, tape, finished_file)
+                ) as audio:
                     async for chunk in audio:
                         yield chunk
         finally:
@@ -190,7 +194,7 @@ class SpeechStream:
 
     def _outcome(self, err: DashScopeError | None) -> None:
         if isinstance(err, VoiceNotFoundError):
-            err.voice = self._plan.voice  # for a message that names it
+            err.voice = self._plan.settings.voice  # for a message that names it
         if self._report is not None:
             self._report(err)
         if err is None and self._fallback is not None:
@@ -217,32 +221,24 @@ class SpeechStream:
             raise IncompleteAudioError("the service sent no audio for the text")
 
     def _source(self, text: _TextSource) -> AsyncGenerator[bytes]:
-        """The audio of the text: one live realtime session for text still streaming in
-        (when the model has one), else sentence requests."""
-        if self._live is not None and not text.complete:
-            return self._live_audio(self._live, text.deltas())
+        """The audio of the text: the plan's live realtime session for text still streaming
+        in, else sentence requests over the plan's transport."""
+        plan = self._plan
+        if plan.live is not None and not text.complete:
+            return self._live_audio(plan.live, text.deltas())
+        synthesize: Synthesize = self._realtime_text if plan.realtime else self._sse_text
         pipeline = SentencePipeline(
-            self._segment_synthesizer(),
-            self._plan.text_limit,
-            self._plan.cost,
-            strip_tags=self.output.extension == "mp3",
+            synthesize, plan.text_limit, plan.cost, strip_tags=self.output.extension == "mp3"
         )
         return pipeline.audio(text.deltas())
 
-    def _segment_synthesizer(self) -> Synthesize:
-        """How one sentence request is spoken: SSE, or a realtime session for a realtime-only
-        model (realtime profiles and realtime cloned/designed voices)."""
-        output = self.output
-        if self._plan.realtime:
-            settings = self._plan.realtime_settings(output.service_format, output.sample_rate)
-            return lambda text: self._realtime_text(settings, text)
-        return lambda text: self._client.stream_synthesis(
-            self._plan.synthesis_request(text, output.service_format, output.sample_rate)
-        )
+    def _sse_text(self, text: str) -> AsyncGenerator[bytes]:
+        """A whole text as one SSE synthesis."""
+        return self._client.stream_synthesis(self._plan.settings, text)
 
-    async def _realtime_text(self, settings: RealtimeSettings, text: str) -> AsyncGenerator[bytes]:
+    async def _realtime_text(self, text: str) -> AsyncGenerator[bytes]:
         """A whole text over one realtime session."""
-        async with self._client.realtime_session(settings) as session:
+        async with self._client.realtime_session(self._plan.settings) as session:
             await session.append(text)
             await session.finish()
             async with aclosing(session.audio()) as audio:
@@ -250,12 +246,10 @@ class SpeechStream:
                     yield chunk
 
     async def _live_audio(
-        self, plan: SpeechPlan, deltas: AsyncGenerator[str]
+        self, settings: SpeechSettings, deltas: AsyncGenerator[str]
     ) -> AsyncGenerator[bytes]:
         """One realtime session: a writer task appends each delta as it arrives (then
         ``session.finish``) while the audio deltas are read and yielded."""
-        output = self.output
-        settings = plan.realtime_settings(output.service_format, output.sample_rate)
         items: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
         async with self._client.realtime_session(settings) as session:
 
@@ -294,7 +288,7 @@ class SpeechStream:
                 await cancel_and_wait(writer, reader)
 
 
-class FallbackOnly:
+class FallbackOnly(Speech):
     """Speech by the fallback engine alone: the profile's own plan could not be made
     because the service failed (its voices could not be loaded)."""
 
@@ -307,20 +301,11 @@ class FallbackOnly:
         language: str,
     ) -> None:
         """Nothing is spoken before ``audio()``."""
-        self._fallback = fallback
+        self._fallback: Fallback = fallback
         self._failure = failure
         self.output = output
         self._options = options
         self._language = language
-
-    def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
-        """The fallback's audio of the text, in the call's format."""
-        return self._speak(message_gen, finished_file=self.output.plain)
-
-    async def file(self, message: str) -> bytes:
-        """The fallback's whole audio of ``message``."""
-        async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
-            return b"".join([chunk async for chunk in audio])
 
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
@@ -330,15 +315,9 @@ class FallbackOnly:
             await tape.start()
             if tape.complete and not tape.text.strip():
                 raise validation_error("empty_message")
-            spoken = self._fallback.audio(
-                self._failure,
-                tape,
-                self._language,
-                self.output,
-                self._options,
-                finished_file=finished_file,
-            )
-            async with aclosing(spoken) as audio:
+            async with aclosing(
+                self._fallback_audio(self._fallback, self._failure, tape, finished_file)
+            ) as audio:
                 async for chunk in audio:
                     yield chunk
         finally:
@@ -348,16 +327,6 @@ class FallbackOnly:
 async def _once(message: str) -> AsyncGenerator[str]:
     """A whole message as Home Assistant passes it: a one-item stream."""
     yield message
-
-
-def _live_plan(plan: SpeechPlan) -> SpeechPlan | None:
-    """The plan streaming text is spoken with over a realtime session, if there is one:
-    the plan itself for a realtime model or voice, else its model's realtime counterpart."""
-    if plan.realtime:
-        return plan
-    if counterpart := model_info(plan.model).realtime_model:
-        return dataclasses.replace(plan, model=counterpart, realtime=True)
-    return None
 
 
 def _report_failure(task: asyncio.Task[None], items: asyncio.Queue[Any]) -> None:

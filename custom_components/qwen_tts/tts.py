@@ -19,7 +19,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .catalogue import (
     account_voice_label,
     is_account_voice_model,
-    model_info,
     newest_first,
     voices_for_language,
 )
@@ -47,7 +46,7 @@ from .errors import to_ha_error, validation_error
 from .fallback import Fallback
 from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
-from .speech import MISSING_VOICE_KEYS, SHAPE_OPTIONS, SpeechPlan, output_format, resolve_plan
+from .speech import MISSING_VOICE_KEYS, SpeechPlan, output_format, resolve_plan, shape_options
 from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
 
 # Requests are bounded per text (see sentence_pipeline.py); calls need no extra limit.
@@ -68,10 +67,9 @@ AUDIO_OPTIONS: tuple[str, ...] = (
 
 def supported_options(model: str) -> list[str]:
     """Every call option and the preferred format; the preferred sample rate, channels and
-    width only where the model can render them (Home Assistant 2026.11 leaves the shapes an
-    entity claims to the entity, and converts the others itself)."""
-    shape = SHAPE_OPTIONS if model_info(model).output_formats else ()
-    return [*AUDIO_OPTIONS, ATTR_PREFERRED_FORMAT, *shape]
+    width only where the model can render them (Home Assistant leaves the shapes an entity
+    claims to the entity, and converts the others itself)."""
+    return [*AUDIO_OPTIONS, ATTR_PREFERRED_FORMAT, *shape_options(model)]
 
 
 async def async_setup_entry(
@@ -189,8 +187,9 @@ class QwenTTSEntity(TextToSpeechEntity):
             if self._fallback is None:
                 raise
             model = str(self._profile.get(CONF_MODEL, DEFAULT_MODEL))
-            output = output_format(options, output_formats=model_info(model).output_formats)
-            return FallbackOnly(self._fallback, err, output, options, language)
+            return FallbackOnly(
+                self._fallback, err, output_format(options, model), options, language
+            )
         return SpeechStream(
             self._entry.runtime_data.client,
             plan,

@@ -20,10 +20,9 @@ from custom_components.qwen_tts.dashscope import (
     Endpoint,
     IncompleteAudioError,
     ProtocolError,
-    RealtimeSettings,
+    SpeechSettings,
     StalledStreamError,
     StreamBounds,
-    SynthesisRequest,
 )
 from tests.emulator import DashScopeEmulator, render_pcm
 from tests.emulator.misbehaviour import ENDLESS_CHUNK_SECONDS
@@ -31,8 +30,8 @@ from tests.emulator.misbehaviour import ENDLESS_CHUNK_SECONDS
 from .scripted import ScriptedServer
 
 TEXT = "The front door is open."
-SSE = SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
-REALTIME = RealtimeSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
+SSE = SpeechSettings(model="qwen3-tts-flash", voice="Cherry")
+REALTIME = SpeechSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
 # Short bounds so that the tests run quickly; the defaults are ten times longer.
 BOUNDS = StreamBounds(first_audio=0.6, audio_gap=0.4, base_wait=3.0, wait_per_char=0.0)
 # Time for the client to notice and the emulator to see the connection go.
@@ -42,7 +41,7 @@ type Speak = Callable[[DashScopeClient], AsyncIterator[bytes]]
 
 
 def _sse(client: DashScopeClient) -> AsyncIterator[bytes]:
-    return client.stream_synthesis(SSE)
+    return client.stream_synthesis(SSE, TEXT)
 
 
 async def _realtime(client: DashScopeClient) -> AsyncIterator[bytes]:
@@ -299,4 +298,4 @@ async def test_an_sse_event_that_never_ends_is_refused_before_it_grows_large(
 ) -> None:
     async with ScriptedServer(sse_writes=writes) as server:
         with pytest.raises(ProtocolError, match="an event larger than"):
-            await _collect(server.client(http).stream_synthesis(SSE))
+            await _collect(server.client(http).stream_synthesis(SSE, TEXT))

@@ -17,13 +17,12 @@ from custom_components.qwen_tts.dashscope import (
     InvalidRequestError,
     ModelNotFoundError,
     RateLimitError,
-    RealtimeSettings,
     SampleError,
     ServiceError,
-    SynthesisRequest,
+    SpeechSettings,
     VoiceNotFoundError,
-    map_error_body,
 )
+from custom_components.qwen_tts.dashscope.errors import map_error_body
 from tests.emulator import DashScopeEmulator
 
 
@@ -34,7 +33,13 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-REQUEST = SynthesisRequest(model="qwen3-tts-flash", text="Hello.", voice="Cherry")
+SETTINGS = SpeechSettings(model="qwen3-tts-flash", voice="Cherry")
+
+
+async def _speak(client: DashScopeClient, settings: SpeechSettings = SETTINGS) -> bytes:
+    """The whole audio of one streamed synthesis."""
+    return b"".join([chunk async for chunk in client.stream_synthesis(settings, "Hello.")])
+
 
 CASES = [
     (401, "InvalidApiKey", AuthError),
@@ -68,9 +73,9 @@ async def test_an_http_error_raises_its_class_with_code_and_request_id(
     code: str,
     expected: type[DashScopeError],
 ) -> None:
-    emulator.fail_next(status, code, "it failed", kind="synthesis")
+    emulator.fail_next(status, code, "it failed", kind="synthesis_stream")
     with pytest.raises(expected) as caught:
-        await client.synthesize(REQUEST)
+        await _speak(client)
     assert type(caught.value) is expected
     assert caught.value.code == code
     assert caught.value.status == status
@@ -81,17 +86,13 @@ async def test_an_http_error_raises_its_class_with_code_and_request_id(
 
 async def test_invalid_voice_specified_raises_voice_not_found(client: DashScopeClient) -> None:
     with pytest.raises(VoiceNotFoundError) as caught:
-        await client.synthesize(
-            SynthesisRequest(model="qwen3-tts-flash", text="Hello.", voice="NoSuchVoice")
-        )
+        await _speak(client, SpeechSettings(model="qwen3-tts-flash", voice="NoSuchVoice"))
     assert caught.value.code == "InvalidParameter"
 
 
 async def test_an_unknown_model_raises_model_not_found(client: DashScopeClient) -> None:
     with pytest.raises(ModelNotFoundError):
-        await client.synthesize(
-            SynthesisRequest(model="qwen9-tts-nope", text="Hello.", voice="Cherry")
-        )
+        await _speak(client, SpeechSettings(model="qwen9-tts-nope", voice="Cherry"))
 
 
 @pytest.mark.parametrize(
@@ -163,7 +164,7 @@ async def test_a_refused_connection_on_realtime_raises_connection_error(
     port = _closed_port()
     client = DashScopeClient(http, "k", Endpoint.from_base_url(f"http://127.0.0.1:{port}/api/v1"))
     with pytest.raises(DashScopeConnectionError):
-        async with client.realtime_session(RealtimeSettings(model="m", voice="Cherry")):
+        async with client.realtime_session(SpeechSettings(model="m", voice="Cherry")):
             pass
 
 
@@ -175,7 +176,7 @@ async def test_a_slow_answer_raises_timeout_error(
         http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.2
     )
     with pytest.raises(DashScopeTimeoutError):
-        await client.synthesize(REQUEST)
+        await client.validate_key()
 
 
 async def test_a_slow_realtime_handshake_raises_timeout_error(
@@ -187,6 +188,6 @@ async def test_a_slow_realtime_handshake_raises_timeout_error(
     )
     with pytest.raises(DashScopeTimeoutError):
         async with client.realtime_session(
-            RealtimeSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
+            SpeechSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
         ):
             pass

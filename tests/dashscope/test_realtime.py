@@ -15,27 +15,25 @@ from custom_components.qwen_tts.dashscope import (
     IncompleteAudioError,
     InvalidRequestError,
     ProtocolError,
-    RealtimeSession,
-    RealtimeSettings,
     ServiceError,
+    SpeechSettings,
+    Usage,
     VoiceNotFoundError,
 )
+from custom_components.qwen_tts.dashscope.realtime import RealtimeSession
 from tests.emulator import DashScopeEmulator
 from tests.emulator.audio import render_pcm
 
 from .scripted import Message, RealtimeScript, ScriptedServer
 
 MODEL = "qwen3-tts-flash-realtime"
-SETTINGS = RealtimeSettings(model=MODEL, voice="Cherry", language_type="English")
-COMMIT = RealtimeSettings(model=MODEL, voice="Cherry", mode="commit")
+SETTINGS = SpeechSettings(model=MODEL, voice="Cherry", language_type="English")
 
 
-async def _speak(client: DashScopeClient, settings: RealtimeSettings, *texts: str) -> bytes:
+async def _speak(client: DashScopeClient, settings: SpeechSettings, *texts: str) -> bytes:
     async with client.realtime_session(settings) as session:
         for text in texts:
             await session.append(text)
-            if settings.mode == "commit":
-                await session.commit()
         await session.finish()
         return b"".join([chunk async for chunk in session.audio()])
 
@@ -53,16 +51,18 @@ async def test_several_responses_in_one_session_yield_all_audio_in_order(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:
     texts = ["First sentence. ", "Second one, longer than the first. ", "Third."]
-    audio = await _speak(client, COMMIT, *texts)
+    audio = await _speak(client, SETTINGS, *texts)
     (record,) = emulator.requests_of("realtime")
-    assert record.responses == texts
-    assert audio == b"".join(render_pcm(text) for text in texts)
+    # The service cuts the text into responses at its sentence ends.
+    assert len(record.responses) == len(texts)
+    assert "".join(record.responses) == "".join(texts)
+    assert audio == b"".join(render_pcm(text) for text in record.responses)
 
 
 async def test_connect_sends_model_key_and_session_update(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:
-    settings = RealtimeSettings(
+    settings = SpeechSettings(
         model="qwen3-tts-instruct-flash-realtime",
         voice="Cherry",
         language_type="German",
@@ -89,15 +89,13 @@ async def test_connect_sends_model_key_and_session_update(
 async def test_every_client_event_has_a_unique_event_id(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:
-    await _speak(client, COMMIT, "One. ", "Two.")
+    await _speak(client, SETTINGS, "One. ", "Two.")
     (record,) = emulator.requests_of("realtime")
     ids = [event["event_id"] for _, event in record.events]
     assert record.event_types() == [
         "session.update",
         "input_text_buffer.append",
-        "input_text_buffer.commit",
         "input_text_buffer.append",
-        "input_text_buffer.commit",
         "session.finish",
     ]
     assert len(set(ids)) == len(ids)
@@ -218,34 +216,17 @@ async def test_the_socket_is_closed_when_the_block_raises(client: DashScopeClien
 
 
 async def test_audio_ends_only_at_session_finished(client: DashScopeClient) -> None:
-    async with client.realtime_session(COMMIT) as session:
+    async with client.realtime_session(SETTINGS) as session:
         await session.append("One.")
-        await session.commit()
         await session.finish()
         audio = b"".join([chunk async for chunk in session.audio()])
         assert session.finished
-        assert session.responses == 1
     assert audio == render_pcm("One.")
-
-
-async def test_clear_drops_the_text_not_yet_committed(
-    client: DashScopeClient, emulator: DashScopeEmulator
-) -> None:
-    async with client.realtime_session(COMMIT) as session:
-        await session.append("Drop this. ")
-        await session.clear()
-        await session.append("Keep.")
-        await session.commit()
-        await session.finish()
-        audio = b"".join([chunk async for chunk in session.audio()])
-    assert audio == render_pcm("Keep.")
-    (record,) = emulator.requests_of("realtime")
-    assert "input_text_buffer.clear" in record.event_types()
 
 
 async def test_an_unknown_realtime_model_fails_the_setup(client: DashScopeClient) -> None:
     with pytest.raises(ProtocolError):
-        await _speak(client, RealtimeSettings(model="qwen9-nope-realtime", voice="Cherry"), "Hi.")
+        await _speak(client, SpeechSettings(model="qwen9-nope-realtime", voice="Cherry"), "Hi.")
 
 
 async def test_append_after_the_session_closed_raises_incomplete_audio(
@@ -261,7 +242,7 @@ async def test_append_after_the_session_closed_raises_incomplete_audio(
 async def test_a_16_khz_session_yields_16_khz_pcm(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:
-    settings = RealtimeSettings(model=MODEL, voice="Cherry", mode="commit", sample_rate=16000)
+    settings = SpeechSettings(model=MODEL, voice="Cherry", sample_rate=16000)
     audio = await _speak(client, settings, "Sixteen.")
     assert audio == render_pcm("Sixteen.", 16000)
 
@@ -326,14 +307,18 @@ async def test_empty_deltas_binary_frames_and_unknown_events_carry_no_audio(
             {"type": "session.finished"},
         ]
     )
+    used: list[Usage] = []
     async with ScriptedServer(realtime=script) as server:
-        session = server.client(http).realtime_session(SETTINGS)
-        async with session:
+        client = DashScopeClient(
+            http, "demo-key", Endpoint.from_base_url(server.base_url), on_usage=used.append
+        )
+        async with client.realtime_session(SETTINGS) as session:
             await session.append("Hello.")
             await session.finish()
             audio = b"".join([chunk async for chunk in session.audio()])
     assert audio == b"\x01\x02\x03\x04"
-    assert (session.responses, session.characters) == (1, 6)
+    # One session, one response billing its characters.
+    assert used == [Usage(requests=1), Usage(characters=6)]
 
 
 @pytest.mark.parametrize(

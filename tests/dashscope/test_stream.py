@@ -17,7 +17,7 @@ from custom_components.qwen_tts.dashscope import (
     ProtocolError,
     RateLimitError,
     ServiceError,
-    SynthesisRequest,
+    SpeechSettings,
 )
 from tests.emulator import DashScopeEmulator
 from tests.emulator.audio import render_pcm
@@ -25,15 +25,15 @@ from tests.emulator.audio import render_pcm
 from .scripted import ScriptedServer
 
 TEXT = "The washing machine is done, please empty it."
-REQUEST = SynthesisRequest(model="qwen3-tts-flash", text=TEXT, voice="Cherry")
+SETTINGS = SpeechSettings(model="qwen3-tts-flash", voice="Cherry")
 
 
 async def _collect(
-    client: DashScopeClient, request: SynthesisRequest = REQUEST, into: list[bytes] | None = None
+    client: DashScopeClient, settings: SpeechSettings = SETTINGS, into: list[bytes] | None = None
 ) -> list[bytes]:
-    """Read the whole stream; ``into`` keeps what arrived before an error."""
+    """Read the whole stream of ``TEXT``; ``into`` keeps what arrived before an error."""
     received = [] if into is None else into
-    async for chunk in client.stream_synthesis(request):
+    async for chunk in client.stream_synthesis(settings, TEXT):
         received.append(chunk)
     return received
 
@@ -66,17 +66,13 @@ async def test_stream_strips_a_leading_riff_header(
 
 
 async def test_stream_in_wav_format_yields_bare_pcm(client: DashScopeClient) -> None:
-    request = SynthesisRequest(
-        model="qwen3-tts-flash", text=TEXT, voice="Cherry", response_format="wav"
-    )
-    assert b"".join(await _collect(client, request)) == render_pcm(TEXT)
+    settings = SpeechSettings(model="qwen3-tts-flash", voice="Cherry", response_format="wav")
+    assert b"".join(await _collect(client, settings)) == render_pcm(TEXT)
 
 
 async def test_stream_in_mp3_format_yields_an_mp3_stream(client: DashScopeClient) -> None:
-    request = SynthesisRequest(
-        model="qwen3-tts-flash", text=TEXT, voice="Cherry", response_format="mp3"
-    )
-    audio = b"".join(await _collect(client, request))
+    settings = SpeechSettings(model="qwen3-tts-flash", voice="Cherry", response_format="mp3")
+    audio = b"".join(await _collect(client, settings))
     assert audio.startswith(b"ID3")
     assert len(audio) > 1000
 
@@ -156,7 +152,7 @@ async def test_stopping_early_releases_the_connection(emulator: DashScopeEmulato
         client = DashScopeClient(
             http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=5
         )
-        stream = client.stream_synthesis(REQUEST)
+        stream = client.stream_synthesis(SETTINGS, TEXT)
         first = await anext(stream)
         await stream.aclose()
         # With a single connection allowed, this only gets through if the stream let go.
@@ -246,7 +242,7 @@ async def test_audio_arrives_before_the_service_sent_the_last_chunk(
     client: DashScopeClient, emulator: DashScopeEmulator
 ) -> None:
     emulator.chunk_interval = 0.03
-    stream = client.stream_synthesis(REQUEST)
+    stream = client.stream_synthesis(SETTINGS, TEXT)
     await anext(stream)
     received_first_at = asyncio.get_running_loop().time()
     rest = [chunk async for chunk in stream]
@@ -293,3 +289,50 @@ async def test_a_json_error_answer_to_a_stream_request_raises_its_error(
     finally:
         await server.stop()
     assert caught.value.request_id == "r7"
+
+
+async def test_the_request_sends_input_and_parameters_without_unset_fields(
+    client: DashScopeClient, emulator: DashScopeEmulator
+) -> None:
+    settings = SpeechSettings(
+        model="qwen3-tts-instruct-flash",
+        voice="Cherry",
+        language_type="English",
+        instructions="Speak softly.",
+        optimize_instructions=True,
+        speech_rate=1.2,
+    )
+    await _collect(client, settings)
+    (post,) = emulator.requests_of("synthesis_stream")
+    assert post.body == {
+        "model": "qwen3-tts-instruct-flash",
+        "input": {
+            "text": TEXT,
+            "voice": "Cherry",
+            "language_type": "English",
+            "format": "pcm",
+            "sample_rate": 24000,
+        },
+        "parameters": {
+            "instructions": "Speak softly.",
+            "optimize_instructions": True,
+            "speech_rate": 1.2,
+            "response_format": "pcm",
+            "sample_rate": 24000,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"<html><body>Gateway login</body></html>", "text/html", id="an html page"),
+        pytest.param(b'["not", "an", "object"]', "application/json", id="json, not an object"),
+    ],
+)
+async def test_an_answer_that_is_not_an_event_stream_raises_protocol_error(
+    http: aiohttp.ClientSession, body: bytes, content_type: str
+) -> None:
+    async with ScriptedServer(raw_answer=body, raw_content_type=content_type) as server:
+        with pytest.raises(ProtocolError):
+            await _collect(server.client(http))

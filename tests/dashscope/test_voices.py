@@ -260,8 +260,9 @@ async def test_each_list_holds_only_its_own_kind(client: DashScopeClient) -> Non
         preview_text="Beep boop, I am a friendly robot.",
         target_model=VD_MODEL,
     )
-    assert [v.voice for v in await client.list_cloned_voices()] == [cloned]
-    assert [v.voice for v in await client.list_designed_voices()] == [designed.voice.voice]
+    voices = await client.list_voices()
+    assert [v.voice for v in voices if v.kind is VoiceKind.CLONED] == [cloned]
+    assert [v.voice for v in voices if v.kind is VoiceKind.DESIGNED] == [designed.voice.voice]
 
 
 # Answers the emulator keeps regular (a scripted server)
@@ -276,20 +277,26 @@ async def test_list_entries_without_a_voice_id_are_skipped(http: aiohttp.ClientS
         ],
         "total_count": "3",  # counts as given, even as a string
     }
-    async with ScriptedServer(customization_answers=[{"output": page}]) as server:
-        voices = await server.client(http).list_cloned_voices(page_size=3)
+    no_designed = {"output": {"voice_list": []}}
+    async with ScriptedServer(customization_answers=[{"output": page}, no_designed]) as server:
+        voices = await server.client(http).list_voices(page_size=3)
     (voice,) = voices
     assert (voice.name, voice.kind, voice.target_model) == ("mom", VoiceKind.CLONED, "")
     assert voice.extra == {"future_field": [1]}
-    assert len(server.customization_bodies) == 1  # total_count reached: no second page
+    # total_count reached: no second page of cloned voices, then the designed list.
+    assert [body["model"] for body in server.customization_bodies] == [
+        "qwen-voice-enrollment",
+        "qwen-voice-design",
+    ]
 
 
 async def test_a_list_answer_without_a_voice_list_holds_no_voices(
     http: aiohttp.ClientSession,
 ) -> None:
-    async with ScriptedServer(customization_answers=[{"output": {"voice_list": None}}]) as server:
-        assert await server.client(http).list_designed_voices() == []
-    assert len(server.customization_bodies) == 1
+    no_list = {"output": {"voice_list": None}}
+    async with ScriptedServer(customization_answers=[no_list, no_list]) as server:
+        assert await server.client(http).list_voices() == []
+    assert len(server.customization_bodies) == 2  # one page of each list
 
 
 async def test_a_created_voice_id_of_another_pattern_keeps_the_preferred_name(

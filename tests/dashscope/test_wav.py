@@ -12,7 +12,6 @@ from custom_components.qwen_tts.dashscope import (
     WavFormatError,
     parse_wav,
     pcm_to_wav,
-    repair_wav,
     wav_header,
 )
 from custom_components.qwen_tts.dashscope.wav import (
@@ -20,6 +19,7 @@ from custom_components.qwen_tts.dashscope.wav import (
     WAVE_FORMAT_IEEE_FLOAT,
     WAVE_FORMAT_PCM,
     find_data_chunk,
+    repair_wav,
 )
 from tests import sample_audio
 from tests.emulator.audio import render_pcm

@@ -1,16 +1,15 @@
 """An asyncio client for Alibaba Cloud DashScope Qwen-TTS and Qwen-ASR. Independent of Home
-Assistant."""
+Assistant.
 
-from .bounds import ProgressWatch, StreamBounds
+The public surface: the client and its endpoint and bounds, the typed requests and results,
+the exceptions, and the few audio helpers a caller of the client needs (WAV framing of the
+PCM it yields, the names of account voices).
+"""
+
+from .bounds import StreamBounds
 from .client import DashScopeClient
-from .endpoint import Endpoint, Region
-from .enrollment import (
-    CLONED_PREFIX,
-    DESIGN_MODEL,
-    DESIGNED_PREFIX,
-    ENROLLMENT_MODEL,
-    friendly_name,
-)
+from .endpoint import REGION_BASE_URLS, Endpoint, Region, URLCredentialsError
+from .enrollment import friendly_name, model_for_voice
 from .errors import (
     AccountError,
     AudioLimitError,
@@ -28,41 +27,34 @@ from .errors import (
     ServiceError,
     StalledStreamError,
     VoiceNotFoundError,
-    error_class_for,
-    map_error,
-    map_error_body,
 )
 from .models import (
+    DEFAULT_SAMPLE_RATE,
+    RECOGNITION_SAMPLE_RATE,
     AccountVoice,
     DesignedVoice,
-    RealtimeSettings,
     RecognitionRequest,
-    SynthesisRequest,
-    SynthesisResult,
+    SpeechSettings,
     Transcript,
     TranscriptionSettings,
     TranscriptUpdate,
     Usage,
-    UsageCallback,
     VoiceKind,
 )
-from .realtime import RealtimeSession
-from .transcription import TranscriptionSession
 from .wav import (
     LeadingHeaderStripper,
     WavFormatError,
     WavLayout,
+    is_riff,
     parse_wav,
     pcm_to_wav,
-    repair_wav,
     wav_header,
 )
 
 __all__ = [
-    "CLONED_PREFIX",
-    "DESIGNED_PREFIX",
-    "DESIGN_MODEL",
-    "ENROLLMENT_MODEL",
+    "DEFAULT_SAMPLE_RATE",
+    "RECOGNITION_SAMPLE_RATE",
+    "REGION_BASE_URLS",
     "AccountError",
     "AccountVoice",
     "AudioLimitError",
@@ -78,35 +70,28 @@ __all__ = [
     "InvalidRequestError",
     "LeadingHeaderStripper",
     "ModelNotFoundError",
-    "ProgressWatch",
     "ProtocolError",
     "RateLimitError",
-    "RealtimeSession",
-    "RealtimeSettings",
     "RecognitionRequest",
     "Region",
     "SampleError",
     "ServiceError",
+    "SpeechSettings",
     "StalledStreamError",
     "StreamBounds",
-    "SynthesisRequest",
-    "SynthesisResult",
     "Transcript",
     "TranscriptUpdate",
-    "TranscriptionSession",
     "TranscriptionSettings",
+    "URLCredentialsError",
     "Usage",
-    "UsageCallback",
     "VoiceKind",
     "VoiceNotFoundError",
     "WavFormatError",
     "WavLayout",
-    "error_class_for",
     "friendly_name",
-    "map_error",
-    "map_error_body",
+    "is_riff",
+    "model_for_voice",
     "parse_wav",
     "pcm_to_wav",
-    "repair_wav",
     "wav_header",
 ]

@@ -1,12 +1,10 @@
-"""The DashScope client: HTTP synthesis and recognition, realtime sessions, voice enrollment
-and design."""
+"""The DashScope client: SSE synthesis, recognition, realtime sessions, voice enrollment and
+design."""
 
 import base64
 import binascii
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from typing import Literal
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -21,12 +19,9 @@ from .enrollment import (
     parse_voice_list,
 )
 from .errors import (
-    AudioLimitError,
-    DashScopeError,
     IncompleteAudioError,
     InvalidRequestError,
     ProtocolError,
-    ServiceError,
     VoiceNotFoundError,
     map_error_body,
 )
@@ -44,10 +39,8 @@ from .models import (
     DEFAULT_SAMPLE_RATE,
     AccountVoice,
     DesignedVoice,
-    RealtimeSettings,
     RecognitionRequest,
-    SynthesisRequest,
-    SynthesisResult,
+    SpeechSettings,
     Transcript,
     TranscriptionSettings,
     Usage,
@@ -59,7 +52,6 @@ from .recognition import parse_transcript, recognition_payload
 from .sse import SSEFrame, SSEParser
 from .transcription import ANSWER_TIMEOUT, TranscriptionSession
 from .wav import (
-    WAV_HEADER_SIZE,
     LeadingHeaderStripper,
     WavFormatError,
     is_riff,
@@ -81,28 +73,26 @@ _MAX_PAGES = 1000
 _NOT_FINISHED = (None, "", "null")
 
 
-def _synthesis_payload(request: SynthesisRequest, response_format: str) -> JsonObject:
-    """The JSON body of an HTTP synthesis (streaming or not); ``None`` fields are omitted."""
-    parameters: JsonObject = {
-        "instructions": request.instructions,
-        "optimize_instructions": request.optimize_instructions,
-        "speech_rate": request.speech_rate,
-        "pitch_rate": request.pitch_rate,
-        "volume": request.volume,
-        "response_format": response_format,
-        "sample_rate": request.sample_rate,
-    }
+def _synthesis_payload(settings: SpeechSettings, text: str) -> JsonObject:
+    """The JSON body of an SSE synthesis of ``text``; parameters that are not set are omitted.
+
+    Source: qwen-tts-api.md (``input``: text, voice, language_type; ``parameters``).
+    """
     return {
-        "model": request.model,
+        "model": settings.model,
         "input": {
-            "text": request.text,
-            "voice": request.voice,
-            "language_type": request.language_type,
+            "text": text,
+            "voice": settings.voice,
+            "language_type": settings.language_type,
             # The SDK 2.x client sends the format here; the service also reads ``parameters``.
-            "format": response_format,
-            "sample_rate": request.sample_rate,
+            "format": settings.response_format,
+            "sample_rate": settings.sample_rate,
         },
-        "parameters": {k: v for k, v in parameters.items() if v is not None},
+        "parameters": {
+            **settings.optional_parameters(),
+            "response_format": settings.response_format,
+            "sample_rate": settings.sample_rate,
+        },
     }
 
 
@@ -160,7 +150,7 @@ class DashScopeClient:
     ) -> None:
         """Keep the session, key and endpoint; nothing is sent until a method is called.
 
-        ``request_timeout`` bounds a whole JSON call or download (and a realtime handshake,
+        ``request_timeout`` bounds a whole JSON call (and a realtime handshake,
         together with ``stream_bounds.first_audio``); ``stream_bounds`` bounds the waits and
         the audio of SSE and realtime synthesis (see ``StreamBounds``). ``on_usage`` hears
         what each call used (see ``Usage``): a synthesis request once the service answered
@@ -207,35 +197,6 @@ class DashScopeClient:
         what = _CUSTOMIZATION_WHAT.get(action, action) + f" ({model} {action})"
         return await self._post_json(self.endpoint.customization_url, payload, what)
 
-    async def _download(self, url: str, limit: int) -> bytes:
-        """GET the synthesized file from its signed URL, WITHOUT the Authorization header;
-        a file over ``limit`` bytes raises ``AudioLimitError``."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise ProtocolError("the service returned an audio URL that is not http(s)")
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
-        with transport_errors("audio download", self._api_key):
-            async with self._session.get(url, timeout=timeout) as resp:
-                if resp.status >= 400:
-                    body = await read_answer(resp, "audio download")
-                    err = error_from_http(resp.status, resp.reason, body, secret=self._api_key)
-                    raise ServiceError(
-                        f"audio download failed: {err.message}",
-                        code=err.code,
-                        request_id=err.request_id,
-                        status=resp.status,
-                    )
-                data = bytearray()
-                while chunk := await resp.content.readany():
-                    data += chunk
-                    if len(data) > limit:
-                        raise AudioLimitError(
-                            f"audio download: more than {limit} bytes, far more than the"
-                            " text can take"
-                        )
-        if not data:
-            raise ProtocolError("the synthesized audio file is empty")
-        return bytes(data)
-
     # -- account ----------------------------------------------------------------------------
 
     async def validate_key(self) -> None:
@@ -244,66 +205,7 @@ class DashScopeClient:
 
     # -- HTTP synthesis -----------------------------------------------------------------------
 
-    async def synthesize(self, request: SynthesisRequest) -> SynthesisResult:
-        """Non-streaming synthesis: POST, download ``output.audio.url`` without auth, fix RIFF.
-
-        ``response_format`` ``pcm`` (the default) and ``wav`` both give a WAV file; ``mp3``
-        gives MP3 bytes. The WAV header is rewritten with the file's real sizes. Audio
-        without any sample raises ``ProtocolError``.
-        """
-        response_format = "mp3" if request.response_format == "mp3" else "wav"
-        try:
-            data = await self._post_json(
-                self.endpoint.synthesis_url,
-                _synthesis_payload(request, response_format),
-                f"synthesis with {request.model}",
-            )
-        except DashScopeError as err:
-            if err.status is not None:  # the service answered it
-                self._used(requests=1)
-            raise
-        output = as_object(data.get("output"))
-        audio_out = as_object(output.get("audio"))
-        request_id = as_str(data.get("request_id"))
-        characters = as_int(as_object(data.get("usage")).get("characters"))
-        self._used(requests=1, characters=characters or 0)
-        if url := as_str(audio_out.get("url")):
-            rate = audio_byte_rate(response_format, request.sample_rate)
-            limit = round(self.stream_bounds.max_audio(len(request.text)) * rate) + 4096
-            raw = await self._download(url, limit)
-        elif encoded := as_str(audio_out.get("data")):
-            raw = self._b64(encoded, "synthesis")
-        else:
-            raise ProtocolError(
-                "the synthesis answer holds neither an audio URL nor audio data",
-                request_id=request_id,
-            )
-        audio_format: Literal["wav", "mp3"]
-        sample_rate = request.sample_rate
-        if is_riff(raw):
-            try:
-                audio, layout = repair_wav(raw)
-            except WavFormatError as err:
-                raise ProtocolError(f"unreadable WAV from the service: {err}") from None
-            sample_rate = layout.sample_rate
-            audio_format = "wav"
-            samples = len(audio) - layout.data_offset
-        elif _is_mp3(raw) or response_format == "mp3":
-            audio, audio_format, samples = raw, "mp3", len(raw)
-        else:  # headerless PCM
-            audio, audio_format = pcm_to_wav(raw, sample_rate), "wav"
-            samples = len(audio) - WAV_HEADER_SIZE
-        if not samples:
-            raise ProtocolError("the synthesized audio holds no samples", request_id=request_id)
-        return SynthesisResult(
-            audio=audio,
-            audio_format=audio_format,
-            sample_rate=sample_rate,
-            request_id=request_id,
-            characters=characters,
-        )
-
-    async def stream_synthesis(self, request: SynthesisRequest) -> AsyncGenerator[bytes]:
+    async def stream_synthesis(self, settings: SpeechSettings, text: str) -> AsyncGenerator[bytes]:
         """SSE synthesis: yield PCM (or MP3) bytes as frames arrive.
 
         Raises the mapped error of an error frame; ``IncompleteAudioError`` when the stream
@@ -313,26 +215,26 @@ class DashScopeClient:
         text can take. The connection is closed on every failure.
 
         A RIFF header in front of the first audio is removed, so ``pcm``/``wav`` requests
-        yield bare s16le mono PCM at ``request.sample_rate``. Close the generator
+        yield bare s16le mono PCM at ``settings.sample_rate``. Close the generator
         (``aclose()``, or ``contextlib.aclosing``) when stopping early: that releases the
         HTTP response at once.
         """
-        payload = _synthesis_payload(request, request.response_format)
+        payload = _synthesis_payload(settings, text)
         headers = {
             **self._auth_headers(),
             "X-DashScope-SSE": "enable",
             "Accept": "text/event-stream",
         }
         bounds = self.stream_bounds
-        what = f"streaming synthesis with {request.model}"
+        what = f"streaming synthesis with {settings.model}"
         watch = bounds.watch(
             what,
-            characters=len(request.text),
-            byte_rate=audio_byte_rate(request.response_format, request.sample_rate),
+            characters=len(text),
+            byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
         )
         # The watch bounds every wait; aiohttp's own read timeout restarts with each byte.
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=bounds.first_audio)
-        stripper = None if request.response_format == "mp3" else LeadingHeaderStripper()
+        stripper = None if settings.response_format == "mp3" else LeadingHeaderStripper()
         finished = heard = False
         request_id: str | None = None
         with transport_errors(what, self._api_key):
@@ -458,7 +360,7 @@ class DashScopeClient:
 
     # -- realtime -------------------------------------------------------------------------------
 
-    def realtime_session(self, settings: RealtimeSettings) -> RealtimeSession:
+    def realtime_session(self, settings: SpeechSettings) -> RealtimeSession:
         """Return an (unopened) realtime WebSocket session; use it with ``async with``.
 
         Its waits and audio are bounded by ``stream_bounds`` (see ``RealtimeSession``).
@@ -501,16 +403,6 @@ class DashScopeClient:
         cloned = await self._list_all(ENROLLMENT_MODEL, VoiceKind.CLONED, page_size)
         designed = await self._list_all(DESIGN_MODEL, VoiceKind.DESIGNED, page_size)
         return [*cloned.values(), *(v for k, v in designed.items() if k not in cloned)]
-
-    async def list_cloned_voices(self, *, page_size: int = LIST_PAGE_SIZE) -> list[AccountVoice]:
-        """The cloned voices of the account (all pages)."""
-        voices = await self._list_all(ENROLLMENT_MODEL, VoiceKind.CLONED, page_size)
-        return list(voices.values())
-
-    async def list_designed_voices(self, *, page_size: int = LIST_PAGE_SIZE) -> list[AccountVoice]:
-        """The designed voices of the account (all pages)."""
-        voices = await self._list_all(DESIGN_MODEL, VoiceKind.DESIGNED, page_size)
-        return list(voices.values())
 
     async def create_cloned_voice(
         self,

@@ -35,14 +35,17 @@ type UsageCallback = Callable[[Usage], None]
 
 
 @dataclass(frozen=True, slots=True)
-class SynthesisRequest:
-    """One synthesis: ``text``/``voice``/``language_type`` go in ``input``, the rest in ``parameters``.
+class SpeechSettings:
+    """How to speak: the model, the voice and its parameters, and the audio asked for.
 
-    ``None`` means "not sent" (the service default applies).
+    One type for both transports: an SSE synthesis sends ``voice``/``language_type`` in
+    ``input`` and the rest in ``parameters``; a realtime session sends them all in
+    ``session.update``. ``None`` means "not sent" (the service default applies).
+    ``speech_rate``/``pitch_rate``: 0.5-2.0; ``volume``: 0-100; ``sample_rate`` in Hz.
+    Source: qwen-tts-api.md and qwen-tts-realtime-api.md (``parameters``, ``session``).
     """
 
     model: str
-    text: str
     voice: str
     language_type: str = "Auto"
     instructions: str | None = None
@@ -53,33 +56,16 @@ class SynthesisRequest:
     response_format: AudioFormat = "pcm"
     sample_rate: int = DEFAULT_SAMPLE_RATE
 
-
-@dataclass(frozen=True, slots=True)
-class SynthesisResult:
-    """A finished non-streaming synthesis: a WAV with a correct header (or MP3 bytes)."""
-
-    audio: bytes
-    audio_format: Literal["wav", "mp3"]
-    sample_rate: int
-    request_id: str | None = None
-    characters: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RealtimeSettings:
-    """The ``session.update`` of a realtime WebSocket session. ``None`` fields are not sent."""
-
-    model: str
-    voice: str
-    language_type: str = "Auto"
-    mode: Literal["server_commit", "commit"] = "server_commit"
-    response_format: Literal["pcm", "wav", "mp3", "opus"] = "pcm"
-    sample_rate: int = DEFAULT_SAMPLE_RATE
-    speech_rate: float | None = None
-    pitch_rate: float | None = None
-    volume: int | None = None
-    instructions: str | None = None
-    optimize_instructions: bool | None = None
+    def optional_parameters(self) -> dict[str, str | float | bool]:
+        """The voice parameters that are set (both transports send them under these names)."""
+        parameters = {
+            "instructions": self.instructions,
+            "optimize_instructions": self.optimize_instructions,
+            "speech_rate": self.speech_rate,
+            "pitch_rate": self.pitch_rate,
+            "volume": self.volume,
+        }
+        return {name: value for name, value in parameters.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)

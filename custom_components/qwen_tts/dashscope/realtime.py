@@ -8,7 +8,7 @@ import contextlib
 import json
 import logging
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 import uuid
 
 import aiohttp
@@ -25,7 +25,7 @@ from .errors import (
     redact,
 )
 from .http import JsonObject, as_int, as_object, as_str, auth_headers
-from .models import RealtimeSettings, Usage, UsageCallback
+from .models import SpeechSettings, Usage, UsageCallback
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class _Closed:
 
 
 class _Owed:
-    """Queue marker: text was handed over (``commit``/``finish``); audio is now owed."""
+    """Queue marker: all text was handed over (``finish``); audio is now owed."""
 
     __slots__ = ()
 
@@ -324,16 +324,17 @@ class RealtimeSession(RealtimeConnection):
     connects, waits for ``session.created``, sends ``session.update`` and waits for
     ``session.updated``.
 
-    Then ``append``/``commit``/``finish`` may be called from one task while another iterates
+    The session is in ``server_commit`` mode: the service decides where to cut the text into
+    responses. ``append``/``finish`` may be called from one task while another iterates
     ``audio()``, which yields decoded audio deltas and ends only at ``session.finished``.
     Leaving the ``async with`` block always closes the socket.
 
-    Bounds (``StreamBounds``): once text was handed over (``commit`` or ``finish``), each wait
-    for audio is bounded (``first_audio``, then ``audio_gap``), and so is all the waiting
-    after it (by the characters appended); events without audio (unknown ones, heartbeats)
-    do not count as progress. While text is still being appended and not committed, the
-    service is not waited on: the text source paces the session. Audio beyond what the
-    appended text can take raises ``AudioLimitError``.
+    Bounds (``StreamBounds``): once all text was handed over (``finish``), each wait for
+    audio is bounded (``first_audio``, then ``audio_gap``), and so is all the waiting after
+    it (by the characters appended); events without audio (unknown ones, heartbeats) do not
+    count as progress. While text is still being appended, the service is not waited on: the
+    text source paces the session. Audio beyond what the appended text can take raises
+    ``AudioLimitError``.
     """
 
     def __init__(
@@ -341,7 +342,7 @@ class RealtimeSession(RealtimeConnection):
         session: aiohttp.ClientSession,
         url: str,
         api_key: str,
-        settings: RealtimeSettings,
+        settings: SpeechSettings,
         *,
         timeout: float,
         bounds: StreamBounds | None = None,
@@ -366,14 +367,9 @@ class RealtimeSession(RealtimeConnection):
             characters=0,
             byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
         )
-        self._commits = 0
         self._finish_sent = False
         self._text_sent = False  # text that should be spoken
         self._heard = False  # audio arrived
-        self.responses = 0
-        """How many ``response.done`` events arrived so far."""
-        self.characters = 0
-        """Billed characters summed over the ``response.done`` usages so far."""
 
     async def __aenter__(self) -> Self:
         """Connect and configure the session; it counts as one request from then on."""
@@ -383,31 +379,20 @@ class RealtimeSession(RealtimeConnection):
         return self
 
     def _session_config(self) -> JsonObject:
+        """The ``session`` of ``session.update``. Source: qwen-tts-realtime-api.md."""
         s = self.settings
-        config: JsonObject = {
+        return {
             "voice": s.voice,
-            "mode": s.mode,
+            "mode": "server_commit",
             "language_type": s.language_type,
             "response_format": s.response_format,
             "sample_rate": s.sample_rate,
+            **s.optional_parameters(),
         }
-        optional: dict[str, Any] = {
-            "speech_rate": s.speech_rate,
-            "volume": s.volume,
-            "pitch_rate": s.pitch_rate,
-            "instructions": s.instructions,
-            "optimize_instructions": s.optimize_instructions,
-        }
-        config.update({k: v for k, v in optional.items() if v is not None})
-        return config
-
-    @property
-    def _owed(self) -> bool:
-        """Whether audio is owed: text was committed or finished and not yet answered."""
-        return self._finish_sent or self._commits > self.responses
 
     def _owed_watch(self) -> ProgressWatch | None:
-        return self._watch if self._owed else None
+        """Audio is owed once all text was handed over."""
+        return self._watch if self._finish_sent else None
 
     def _received(self, event: JsonObject) -> _Event:
         """Count audio against the bound where it arrives, so that excess is never queued."""
@@ -450,10 +435,8 @@ class RealtimeSession(RealtimeConnection):
                 elif event_type == "error":
                     raise self._error_event(item)
                 elif event_type == "response.done":
-                    self.responses += 1
                     usage = as_object(as_object(item.get("response")).get("usage"))
                     characters = as_int(usage.get("characters")) or 0
-                    self.characters += characters
                     if characters and self._on_usage is not None:
                         self._on_usage(Usage(characters=characters))
 
@@ -462,16 +445,6 @@ class RealtimeSession(RealtimeConnection):
         await self._send({"type": "input_text_buffer.append", "text": text})
         self._watch.add_characters(len(text))
         self._text_sent = self._text_sent or bool(text.strip())
-
-    async def commit(self) -> None:
-        """Send ``input_text_buffer.commit``."""
-        await self._send({"type": "input_text_buffer.commit"})
-        self._commits += 1
-        self._queue.put_nowait(_OWED)
-
-    async def clear(self) -> None:
-        """Send ``input_text_buffer.clear``: drop text not yet synthesized."""
-        await self._send({"type": "input_text_buffer.clear"})
 
     async def finish(self) -> None:
         """Send ``session.finish``: no more text will come."""
