@@ -8,7 +8,12 @@ import pytest
 from custom_components.qwen_tts.chunking import char_cost, token_cost
 from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import AccountVoice, VoiceKind
-from custom_components.qwen_tts.speech import OutputFormat, SpeechPlan, resolve_plan
+from custom_components.qwen_tts.speech import (
+    MissingVoiceError,
+    OutputFormat,
+    SpeechPlan,
+    resolve_plan,
+)
 
 MOM = AccountVoice(
     voice="qwen-tts-vc-mom-voice-20260102030405006-ab12",
@@ -411,3 +416,21 @@ def test_the_plan_chooses_the_transports(
     assert (result.live.model if result.live is not None else None) == live_model
     if result.live is not None:
         assert result.live.voice == result.settings.voice
+
+
+@pytest.mark.parametrize(
+    ("voice", "key"),
+    [
+        pytest.param("Nobody", "unknown_voice", id="unknown name -> unknown_voice"),
+        pytest.param(
+            "qwen-tts-vc-gone-voice-20260102030405006-ff00",
+            "account_voice_gone",
+            id="id of a deleted clone -> account_voice_gone",
+        ),
+    ],
+)
+def test_a_voice_the_account_does_not_have_is_a_missing_voice(voice: str, key: str) -> None:
+    with pytest.raises(MissingVoiceError) as caught:
+        plan({"voice": voice})
+
+    assert caught.value.translation_key == key

@@ -16,6 +16,7 @@ from homeassistant.components.tts import (
     ATTR_PREFERRED_SAMPLE_CHANNELS,
     ATTR_PREFERRED_SAMPLE_RATE,
 )
+from homeassistant.exceptions import ServiceValidationError
 
 from .catalogue import SYSTEM_VOICES, Transport, is_account_voice_model, model_info
 from .chunking import Cost
@@ -30,6 +31,7 @@ from .const import (
     CONF_VOLUME,
     DEFAULT_MODEL,
     DEFAULT_VOICE,
+    DOMAIN,
 )
 from .dashscope import (
     DEFAULT_SAMPLE_RATE,
@@ -41,11 +43,6 @@ from .dashscope import (
 from .errors import validation_error
 from .languages import LANGUAGE_TYPES, language_type_for
 
-# Refusals of a voice the account does not have (any more): the account's voices may be
-# reloaded before they are final.
-UNKNOWN_VOICE = "unknown_voice"
-VOICE_GONE = "account_voice_gone"
-MISSING_VOICE_KEYS = frozenset({UNKNOWN_VOICE, VOICE_GONE})
 # The rates the service renders PCM at itself.
 SERVICE_SAMPLE_RATES: tuple[int, ...] = (8000, 16000, 24000, 48000)
 # Home Assistant's format when none is preferred.
@@ -61,6 +58,21 @@ _RANGES: dict[str, tuple[float, float]] = {
     CONF_PITCH_RATE: (0.5, 2.0),
     CONF_VOLUME: (0, 100),
 }
+
+
+class MissingVoiceError(ServiceValidationError):
+    """A voice the account does not have: an unknown name (``unknown_voice``), or the id of
+    a cloned or designed voice that is gone (``account_voice_gone``).
+
+    The account's voices may have changed since they were loaded: reload them before taking
+    this refusal as final.
+    """
+
+    def __init__(self, key: Literal["unknown_voice", "account_voice_gone"], **names: str) -> None:
+        """A translated refusal naming the voice (``voice``, and ``id`` when gone)."""
+        super().__init__(
+            translation_domain=DOMAIN, translation_key=key, translation_placeholders=names
+        )
 
 
 class VoiceDirectory(Protocol):
@@ -176,8 +188,9 @@ def resolve_plan(
     ``voice`` is a system voice, an account voice id or its friendly name; an account voice
     is spoken with the model it was enrolled for, whatever the profile's model. The option
     ``language_type`` wins over the language tag; the ``preferred_*`` options choose the
-    output (``output_format``). Raises a translated ``ServiceValidationError`` naming a
-    voice that does not exist or cannot speak with the model, or an option out of range.
+    output (``output_format``). Raises ``MissingVoiceError`` for a voice the account does
+    not have, and a translated ``ServiceValidationError`` for a voice that cannot speak with
+    the model or an option out of range.
     """
 
     def pick(name: str) -> Any:
@@ -244,8 +257,8 @@ def _resolve_voice(name: str, model: str, voices: VoiceDirectory) -> tuple[str, 
         return own.target_model, own.voice
     if system is None:
         if model_for_voice(name) is not None:  # the id of a cloned or designed voice
-            raise validation_error(VOICE_GONE, voice=friendly_name(name), id=name)
-        raise validation_error(UNKNOWN_VOICE, voice=name)
+            raise MissingVoiceError("account_voice_gone", voice=friendly_name(name), id=name)
+        raise MissingVoiceError("unknown_voice", voice=name)
     if account_model:
         raise validation_error("system_voice_on_account_model", voice=system, model=model)
     info = model_info(model)

@@ -41,9 +41,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
 from typing import Any
 
-from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
-from homeassistant.config_entries import ConfigEntry
-
 from .const import DOMAIN
 from .dashscope import (
     DashScopeClient,
@@ -54,7 +51,7 @@ from .dashscope import (
     pcm_to_wav,
     wav_header,
 )
-from .errors import to_ha_error, validation_error
+from .errors import validation_error
 from .fallback import Fallback, TextTape
 from .health import is_service_failure
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
@@ -104,30 +101,6 @@ class Speech:
         async with aclosing(spoken) as audio:
             async for chunk in audio:
                 yield chunk
-
-
-def stream_tts_audio(
-    stream: Speech, request: TTSAudioRequest, entry: ConfigEntry | None = None
-) -> TTSAudioResponse:
-    """The entity's ``async_stream_tts_audio``: audio of ``request.message_gen`` as it comes.
-
-    DashScope failures become translated ``HomeAssistantError``s, worded for ``entry``'s
-    endpoint.
-    """
-    return TTSAudioResponse(
-        stream.output.extension, _translated(stream.audio(request.message_gen), entry)
-    )
-
-
-async def _translated(
-    audio: AsyncGenerator[bytes], entry: ConfigEntry | None
-) -> AsyncGenerator[bytes]:
-    async with aclosing(audio):
-        try:
-            async for chunk in audio:
-                yield chunk
-        except DashScopeError as err:
-            raise to_ha_error(err, entry=entry) from err
 
 
 class SpeechStream(Speech):

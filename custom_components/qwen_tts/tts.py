@@ -1,7 +1,8 @@
 """The text-to-speech entities: one per voice profile."""
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import AsyncGenerator, Iterator, Mapping
+from contextlib import aclosing, contextmanager
+from typing import Any, override
 
 from homeassistant.components.tts import (
     ATTR_PREFERRED_FORMAT,
@@ -12,7 +13,6 @@ from homeassistant.components.tts import (
 from homeassistant.components.tts.entity import TTSAudioRequest, TTSAudioResponse
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -46,8 +46,8 @@ from .errors import to_ha_error, validation_error
 from .fallback import Fallback
 from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
-from .speech import MISSING_VOICE_KEYS, SpeechPlan, output_format, resolve_plan, shape_options
-from .streaming import FallbackOnly, Speech, SpeechStream, stream_tts_audio
+from .speech import MissingVoiceError, SpeechPlan, output_format, resolve_plan, shape_options
+from .streaming import FallbackOnly, Speech, SpeechStream
 
 # Requests are bounded per text (see sentence_pipeline.py); calls need no extra limit.
 PARALLEL_UPDATES = 0
@@ -123,6 +123,7 @@ class QwenTTSEntity(TextToSpeechEntity):
             language = hass.config.language if hass.config.language in SUPPORTED_LANGUAGES else "en"
         self._attr_default_language = language
 
+    @override
     @callback
     def async_get_supported_voices(self, language: str) -> list[Voice]:
         """The voices for ``language``: the profile's first, then the account's cloned and
@@ -140,12 +141,14 @@ class QwenTTSEntity(TextToSpeechEntity):
         voices.sort(key=lambda v: v.voice_id != default_id)
         return voices
 
+    @override
     async def async_added_to_hass(self) -> None:
         """Prepare the profile's fallback engine, if it has one."""
         await super().async_added_to_hass()
         if engine := self._profile.get(CONF_FALLBACK_ENGINE):
             self._fallback = Fallback(self.hass, self.entity_id, str(engine))
 
+    @override
     async def async_get_tts_audio(
         self, message: str, language: str, options: dict[str, Any]
     ) -> TtsAudioType:
@@ -158,22 +161,36 @@ class QwenTTSEntity(TextToSpeechEntity):
         """
         if not message.strip():
             raise validation_error("empty_message")
-        try:
+        with self._translated():
             stream = await self._async_speech(options, language)
             LOGGER.debug("Speaking %d characters (%s)", len(message), stream.output)
             audio = await stream.file(message)
-        except DashScopeError as err:
-            raise to_ha_error(err, entry=self._entry) from err
         return stream.output.extension, audio
 
+    @override
     async def async_stream_tts_audio(self, request: TTSAudioRequest) -> TTSAudioResponse:
         """Speak text as it arrives: Assist's streamed reply, or a ``tts.speak`` message
         (Home Assistant passes it as a one-item stream); the audio streams out as it comes."""
-        try:
+        with self._translated():
             stream = await self._async_speech(request.options, request.language)
+        return TTSAudioResponse(
+            stream.output.extension, self._translated_audio(stream.audio(request.message_gen))
+        )
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """The entity's one translation of failures: a ``DashScopeError`` becomes a
+        translated ``HomeAssistantError`` worded for the account's endpoint."""
+        try:
+            yield
         except DashScopeError as err:
             raise to_ha_error(err, entry=self._entry) from err
-        return stream_tts_audio(stream, request, self._entry)
+
+    async def _translated_audio(self, audio: AsyncGenerator[bytes]) -> AsyncGenerator[bytes]:
+        async with aclosing(audio):
+            with self._translated():
+                async for chunk in audio:
+                    yield chunk
 
     async def _async_speech(self, options: Mapping[str, Any], language: str) -> Speech:
         """The call's speech: the profile's plan, or only the fallback when the plan needs
@@ -215,13 +232,12 @@ class QwenTTSEntity(TextToSpeechEntity):
         voices = self._entry.runtime_data.voices
         try:
             return resolve_plan(self._profile, options, language, voices)
-        except ServiceValidationError as err:
-            if err.translation_key not in MISSING_VOICE_KEYS:
-                raise
+        except MissingVoiceError:
+            pass
         await voices.async_refresh()
         try:
             return resolve_plan(self._profile, options, language, voices)
-        except ServiceValidationError as err:
-            if err.translation_key in MISSING_VOICE_KEYS and voices.last_error is not None:
+        except MissingVoiceError as err:
+            if voices.last_error is not None:
                 raise voices.last_error from err
             raise
