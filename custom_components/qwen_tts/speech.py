@@ -142,10 +142,10 @@ def output_format(options: Mapping[str, Any], model: str) -> OutputFormat:
     """Pick the service output of ``model`` for Home Assistant's ``preferred_*`` options.
 
     Home Assistant converts with ffmpeg what an entity returns when its extension is not
-    the preferred format (``mp3`` by default), and keeps it as it is otherwise; it leaves
-    the shape options an entity claims (``shape_options``) to the entity (since 2026.11;
-    2026.10 also converted whenever a shape was asked). So audio in the preferred format
-    has exactly the shape asked for:
+    the preferred format (``mp3`` by default), and may keep it as it is otherwise: it
+    leaves the shape options an entity claims (``shape_options``) to the entity (2026.10
+    still converted whenever a shape was asked). So audio in the preferred format has
+    exactly the shape asked for:
 
     - no shape asked: the service's MP3 untouched, or 24 kHz PCM in a WAV;
     - a shape the service renders (mono, 16-bit, 8/16/24/48 kHz): lossless PCM at that

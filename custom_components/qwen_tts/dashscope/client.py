@@ -434,19 +434,10 @@ class DashScopeClient:
         if language:
             action_input["language"] = language
         data = await self._customize(ENROLLMENT_MODEL, action_input)
-        self._used(voices=_created_count(data))
         output = as_object(data.get("output"))
-        voice = parse_voice(
-            {"language": language, **output},
-            VoiceKind.CLONED,
-            fallback_model=target_model,
-            fallback_name=name,
+        return self._created(
+            data, output, VoiceKind.CLONED, name=name, target_model=target_model, language=language
         )
-        if voice is None:
-            raise ProtocolError(
-                "the enrollment answer holds no voice id", request_id=as_str(data.get("request_id"))
-            )
-        return voice
 
     async def design_voice(
         self,
@@ -473,18 +464,16 @@ class DashScopeClient:
             action_input,
             {"sample_rate": sample_rate, "response_format": "wav"},
         )
-        self._used(voices=_created_count(data))
-        request_id = as_str(data.get("request_id"))
         output = as_object(data.get("output"))
         preview = as_object(output.pop("preview_audio", None))
-        voice = parse_voice(
-            {"language": language, **output},
+        voice = self._created(
+            data,
+            output,
             VoiceKind.DESIGNED,
-            fallback_model=target_model,
-            fallback_name=name,
+            name=name,
+            target_model=target_model,
+            language=language,
         )
-        if voice is None:
-            raise ProtocolError("the design answer holds no voice id", request_id=request_id)
         preview_format = as_str(preview.get("response_format")) or "wav"
         preview_rate = as_int(preview.get("sample_rate")) or sample_rate
         encoded = as_str(preview.get("data"))
@@ -503,8 +492,34 @@ class DashScopeClient:
             preview_audio=audio,
             preview_format=preview_format,
             preview_sample_rate=preview_rate,
-            request_id=request_id,
+            request_id=as_str(data.get("request_id")),
         )
+
+    def _created(
+        self,
+        answer: JsonObject,
+        output: JsonObject,
+        kind: VoiceKind,
+        *,
+        name: str,
+        target_model: str,
+        language: str | None,
+    ) -> AccountVoice:
+        """The voice a ``create`` answer made (counted as used); ``ProtocolError`` when it
+        holds no voice id."""
+        self._used(voices=_created_count(answer))
+        voice = parse_voice(
+            {"language": language, **output},
+            kind,
+            fallback_model=target_model,
+            fallback_name=name,
+        )
+        if voice is None:
+            what = "enrollment" if kind is VoiceKind.CLONED else "design"
+            raise ProtocolError(
+                f"the {what} answer holds no voice id", request_id=as_str(answer.get("request_id"))
+            )
+        return voice
 
     async def query_designed_voice(self, voice: str) -> AccountVoice:
         """Details of one designed voice (``voice_prompt``, ``preview_text`` in ``extra``)."""

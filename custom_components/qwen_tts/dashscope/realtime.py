@@ -59,6 +59,16 @@ type _Event = JsonObject | DashScopeError | _Closed
 type _Item = _Event | _Owed
 
 
+def _event(item: _Event, closed: type[DashScopeError], message: str) -> JsonObject:
+    """The event ``item`` is; a queued error raises, and so does a closed socket (``closed``
+    with ``message`` and the close code)."""
+    if isinstance(item, DashScopeError):
+        raise item
+    if isinstance(item, _Closed):
+        raise closed(message, code=str(item.code) if item.code is not None else None)
+    return item
+
+
 class RealtimeConnection:
     """One realtime WebSocket session (one socket = one session): connecting, the
     ``session.created``/``session.update``/``session.updated`` handshake within ``timeout``, a
@@ -225,17 +235,13 @@ class RealtimeConnection:
             item = self._decode(msg)
             if item is None:
                 continue
-            if isinstance(item, DashScopeError):
-                raise item
-            if isinstance(item, _Closed):
-                raise ProtocolError(
-                    f"realtime: the service closed the socket before {wanted}",
-                    code=str(item.code) if item.code is not None else None,
-                )
-            if item.get("type") == "error":
-                raise self._error_event(item)
-            if item.get("type") == wanted:
-                return item
+            event = _event(
+                item, ProtocolError, f"realtime: the service closed the socket before {wanted}"
+            )
+            if event.get("type") == "error":
+                raise self._error_event(event)
+            if event.get("type") == wanted:
+                return event
 
     def _error_event(self, event: JsonObject) -> DashScopeError:
         body = as_object(event.get("error"))
@@ -279,15 +285,11 @@ class RealtimeConnection:
     async def _next_event(self, what: str) -> JsonObject:
         """The next event; a queued error raises, and so does a socket closed before
         ``session.finished`` (``IncompleteAudioError``, ``what`` names the session kind)."""
-        item = await self._next()
-        if isinstance(item, DashScopeError):
-            raise item
-        if isinstance(item, _Closed):
-            raise IncompleteAudioError(
-                f"{what}: the service closed the socket before session.finished",
-                code=str(item.code) if item.code is not None else None,
-            )
-        return item
+        return _event(
+            await self._next(),
+            IncompleteAudioError,
+            f"{what}: the service closed the socket before session.finished",
+        )
 
     async def _next(self) -> _Event:
         """The next queued event; while the service owes one, within the watch's bounds."""
