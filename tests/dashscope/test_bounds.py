@@ -95,32 +95,42 @@ async def _left(emulator: DashScopeEmulator, kind: str) -> bool:
 # -- waits ----------------------------------------------------------------------------------
 
 
-async def test_an_sse_stream_trickling_bytes_without_an_event_stops_at_the_first_audio_bound(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator
-) -> None:
-    """One byte a second restarts aiohttp's read timeout every time; it is no progress."""
+def _trickle_bytes(emulator: DashScopeEmulator) -> None:
     emulator.sse_trickle = 0.05
 
-    elapsed, result = await _timed(_collect(_sse(_client(http, emulator))))
+
+def _chatter(interval: float) -> Callable[[DashScopeEmulator], None]:
+    def chatter(emulator: DashScopeEmulator) -> None:
+        emulator.ws_chatter = interval
+
+    return chatter
+
+
+@pytest.mark.parametrize(
+    ("busy", "speak", "kind"),
+    [
+        # One byte a second restarts aiohttp's read timeout every time; it is no progress.
+        pytest.param(_trickle_bytes, _sse, "synthesis_stream", id="sse trickling bytes"),
+        # Unknown events (``heartbeat``) keep the socket busy but carry no audio.
+        pytest.param(_chatter(0.05), _realtime, "realtime", id="realtime chatty"),
+        pytest.param(_chatter(0.3), _realtime, "realtime", id="realtime sparse"),
+    ],
+)
+async def test_a_busy_connection_without_audio_stops_at_the_first_audio_bound(
+    http: aiohttp.ClientSession,
+    emulator: DashScopeEmulator,
+    busy: Callable[[DashScopeEmulator], None],
+    speak: Speak,
+    kind: str,
+) -> None:
+    busy(emulator)
+
+    elapsed, result = await _timed(_collect(speak(_client(http, emulator))))
 
     assert isinstance(result, StalledStreamError)
     assert "no audio within 0.6 s" in str(result)
     assert BOUNDS.first_audio <= elapsed < BOUNDS.first_audio + SLACK
-    assert await _left(emulator, "synthesis_stream")
-
-
-@pytest.mark.parametrize("interval", [0.05, 0.3], ids=["chatty", "sparse"])
-async def test_a_realtime_session_chattering_without_audio_stops_at_the_first_audio_bound(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator, interval: float
-) -> None:
-    """Unknown events (``heartbeat``) keep the socket busy but carry no audio."""
-    emulator.ws_chatter = interval
-
-    elapsed, result = await _timed(_collect(_realtime(_client(http, emulator))))
-
-    assert isinstance(result, StalledStreamError)
-    assert BOUNDS.first_audio <= elapsed < BOUNDS.first_audio + SLACK
-    assert await _left(emulator, "realtime")
+    assert await _left(emulator, kind)
     assert not emulator.sockets
 
 

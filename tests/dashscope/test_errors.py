@@ -1,5 +1,6 @@
 """Every DashScope error code and transport failure maps to its exception, without the key."""
 
+from collections.abc import Awaitable, Callable
 import socket
 
 import aiohttp
@@ -168,26 +169,28 @@ async def test_a_refused_connection_on_realtime_raises_connection_error(
             pass
 
 
+async def _realtime_handshake(client: DashScopeClient) -> None:
+    async with client.realtime_session(
+        SpeechSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
+    ):
+        pass
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(DashScopeClient.validate_key, id="slow JSON answer -> timeout"),
+        pytest.param(_realtime_handshake, id="slow realtime handshake -> timeout"),
+    ],
+)
 async def test_a_slow_answer_raises_timeout_error(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator
+    http: aiohttp.ClientSession,
+    emulator: DashScopeEmulator,
+    call: Callable[[DashScopeClient], Awaitable[None]],
 ) -> None:
     emulator.response_delay = 2.0
     client = DashScopeClient(
         http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.2
     )
     with pytest.raises(DashScopeTimeoutError):
-        await client.validate_key()
-
-
-async def test_a_slow_realtime_handshake_raises_timeout_error(
-    http: aiohttp.ClientSession, emulator: DashScopeEmulator
-) -> None:
-    emulator.response_delay = 2.0
-    client = DashScopeClient(
-        http, emulator.api_key, Endpoint.from_base_url(emulator.base_url), request_timeout=0.2
-    )
-    with pytest.raises(DashScopeTimeoutError):
-        async with client.realtime_session(
-            SpeechSettings(model="qwen3-tts-flash-realtime", voice="Cherry")
-        ):
-            pass
+        await call(client)

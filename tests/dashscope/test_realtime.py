@@ -10,6 +10,7 @@ from custom_components.qwen_tts.dashscope import (
     AuthError,
     DashScopeClient,
     DashScopeConnectionError,
+    DashScopeError,
     DashScopeTimeoutError,
     Endpoint,
     IncompleteAudioError,
@@ -123,22 +124,29 @@ async def test_appends_from_another_task_while_iterating_audio(
     assert audio == b"".join(render_pcm(text) for text in record.responses)
 
 
+@pytest.mark.parametrize(
+    ("code", "message", "expected"),
+    [
+        pytest.param(
+            "InvalidParameter",
+            "Invalid voice specified",
+            VoiceNotFoundError,
+            id="InvalidParameter 'Invalid voice' -> voice not found",
+        ),
+        pytest.param("InternalError", "boom", ServiceError, id="InternalError -> service error"),
+    ],
+)
 async def test_an_error_event_raises_the_mapped_error(
-    client: DashScopeClient, emulator: DashScopeEmulator
+    client: DashScopeClient,
+    emulator: DashScopeEmulator,
+    code: str,
+    message: str,
+    expected: type[DashScopeError],
 ) -> None:
-    emulator.ws_error_after_append = ("InvalidParameter", "Invalid voice specified")
-    with pytest.raises(VoiceNotFoundError) as caught:
+    emulator.ws_error_after_append = (code, message)
+    with pytest.raises(expected) as caught:
         await _speak(client, SETTINGS, "Hello.")
-    assert caught.value.code == "InvalidParameter"
-
-
-async def test_an_error_event_with_another_code_raises_its_class(
-    client: DashScopeClient, emulator: DashScopeEmulator
-) -> None:
-    emulator.ws_error_after_append = ("InternalError", "boom")
-    with pytest.raises(ServiceError) as caught:
-        await _speak(client, SETTINGS, "Hello.")
-    assert caught.value.message == "boom"
+    assert (caught.value.code, caught.value.message) == (code, message)
 
 
 async def test_a_session_finished_without_any_audio_raises_protocol_error(

@@ -1,6 +1,7 @@
 """What each call used, as the client reports it: requests the service answered, the
 characters it billed (``usage.characters``), voices created."""
 
+from collections.abc import Callable
 from contextlib import aclosing
 
 import aiohttp
@@ -83,31 +84,33 @@ async def test_a_realtime_session_reports_one_request_and_every_response_billed(
     assert total(used) == Usage(requests=1, characters=record.billed)
 
 
+def _refuse(status: int, code: str) -> Callable[[DashScopeEmulator], None]:
+    return lambda emulator: emulator.fail_next(status, code, count=5)
+
+
+def _break_after_one_frame(emulator: DashScopeEmulator) -> None:
+    emulator.sse_error_after = 1
+
+
 @pytest.mark.parametrize(
-    ("status", "code"), [(503, "ServiceUnavailable"), (500, "InternalError"), (429, "Throttling")]
+    ("fault", "expected"),
+    [
+        pytest.param(_refuse(503, "ServiceUnavailable"), DashScopeError, id="503 refused"),
+        pytest.param(_refuse(500, "InternalError"), DashScopeError, id="500 refused"),
+        pytest.param(_refuse(429, "Throttling"), DashScopeError, id="429 refused"),
+        pytest.param(_break_after_one_frame, ServiceError, id="stream breaks -> nothing billed"),
+    ],
 )
-async def test_a_refused_synthesis_is_a_request_without_characters(
+async def test_a_failed_synthesis_is_a_request_without_characters(
     counting: DashScopeClient,
     emulator: DashScopeEmulator,
     used: list[Usage],
-    status: int,
-    code: str,
+    fault: Callable[[DashScopeEmulator], None],
+    expected: type[DashScopeError],
 ) -> None:
-    emulator.fail_next(status, code, count=5)
+    fault(emulator)
 
-    with pytest.raises(DashScopeError):
-        async with aclosing(counting.stream_synthesis(FLASH, "Hello.")) as audio:
-            _ = [chunk async for chunk in audio]
-
-    assert total(used) == Usage(requests=1)
-
-
-async def test_a_stream_that_breaks_bills_nothing(
-    counting: DashScopeClient, emulator: DashScopeEmulator, used: list[Usage]
-) -> None:
-    emulator.sse_error_after = 1
-
-    with pytest.raises(ServiceError):
+    with pytest.raises(expected):
         async with aclosing(counting.stream_synthesis(FLASH, "Hello there.")) as audio:
             _ = [chunk async for chunk in audio]
 
