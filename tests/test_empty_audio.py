@@ -18,11 +18,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.qwen_tts.const import DEFAULT_PROFILE
 
 from .emulator import DashScopeEmulator, render_pcm
-from .tts_helpers import FFMPEG, decode, gather_until_failure
+from .tts_helpers import ENTITY_ID, FFMPEG, WAV, decode, gather_until_failure
 
-ENTITY_ID = "tts.qwen_tts"
 MESSAGE = "Hello there. The washing machine is done."
-WAV = {"preferred_format": "wav"}
 REALTIME_PROFILE = {**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}
 
 

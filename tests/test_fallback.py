@@ -36,16 +36,10 @@ from .fallback_engine import (
     add_backup_engine,
     backup_pcm,
 )
-from .tts_helpers import FFMPEG, assert_finished_wav, decode, wav_parts
+from .tts_helpers import FFMPEG, SATELLITE, assert_finished_wav, decode, wav_parts
 
 MESSAGE = "The front door has been open for ten minutes."
 OTHER = "Water leak in the basement."
-SATELLITE = {
-    tts.ATTR_PREFERRED_FORMAT: "wav",
-    tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
-    tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
-    tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
-}
 TIMEOUT = 20
 LOGGER_NAME = "custom_components.qwen_tts"
 

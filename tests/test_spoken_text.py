@@ -21,10 +21,9 @@ from custom_components.qwen_tts.chunking import join_sentences
 
 from .emulator import DashScopeEmulator, render_pcm
 from .test_chunking import NO_BREAK_SPACES, RUN_ON, SENTENCES, WHOLE_TOKENS, french_run_on
-from .tts_helpers import FFMPEG, decode, expected_pcm, spoken_texts
+from .tts_helpers import FFMPEG, WAV, decode, expected_pcm, spoken_texts
 
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
-WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
 TIMEOUT = 20
 # Families whose sentences a streamed reply is tried with (English and Chinese).
 STREAMED = [

@@ -25,7 +25,7 @@ from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
-from .tts_helpers import FFMPEG, gather_until_failure, max_overlap
+from .tts_helpers import FFMPEG, SATELLITE, WAV, gather_until_failure, max_overlap
 
 STREAMING_WAV_SIZE = 0xFFFFFFFF
 REPLY = (
@@ -37,14 +37,6 @@ LONG_REPLY = " ".join(
     f"Sentence number {n} tells you something about the house, and it ends here."
     for n in range(1, 13)
 )
-WAV = {tts.ATTR_PREFERRED_FORMAT: "wav"}
-# What a voice satellite asks for; Home Assistant converts whatever it gets to this.
-SATELLITE = {
-    tts.ATTR_PREFERRED_FORMAT: "wav",
-    tts.ATTR_PREFERRED_SAMPLE_RATE: 16000,
-    tts.ATTR_PREFERRED_SAMPLE_CHANNELS: 1,
-    tts.ATTR_PREFERRED_SAMPLE_BYTES: 2,
-}
 TIMEOUT = 20
 
 
@@ -173,17 +165,35 @@ async def test_first_audio_arrives_before_the_text_ends(
     assert session.first_audio_at < last_append
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param(
+            WAV, ("qwen3-tts-flash-realtime", None), id="flash -> its realtime counterpart"
+        ),
+        pytest.param(
+            {**WAV, "model": "qwen3-tts-instruct-flash", "instructions": "Whisper, slowly."},
+            ("qwen3-tts-instruct-flash-realtime", "Whisper, slowly."),
+            id="instruct -> its realtime counterpart, with the instructions",
+        ),
+    ],
+)
 async def test_streamed_text_goes_to_one_realtime_session_delta_by_delta(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    options: dict[str, Any],
+    expected: tuple[str, str | None],
 ) -> None:
-    """Each delta is appended as it arrives (server_commit), then the session finishes."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    """Each delta is appended as it arrives (server_commit), then the session finishes; the
+    model's realtime counterpart gets the profile's settings."""
+    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_text(REPLY))
     await _collect(stream)
 
     (session,) = emulator.requests_of("realtime")
-    assert session.model == "qwen3-tts-flash-realtime"
     update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
+    assert (session.model, update.get("instructions")) == expected
     assert update["mode"] == "server_commit"
     assert update["voice"] == "Cherry"
     assert update["language_type"] == "English"
@@ -647,25 +657,6 @@ async def test_realtime_cloned_voice_speaks_a_long_message_in_parallel_sessions(
     assert all(s.event_types()[-1] == "session.finish" for s in sessions)
     assert max_overlap(sessions) <= MAX_IN_FLIGHT
     assert _wav(data)[2] == b"".join(render_pcm(t, 24000) for t in texts)
-
-
-async def test_instruct_profile_streams_with_its_instructions(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
-) -> None:
-    """The instruct model's realtime counterpart gets the speaking instructions."""
-    options = {
-        **WAV,
-        "model": "qwen3-tts-instruct-flash",
-        "instructions": "Whisper, slowly.",
-    }
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
-    stream.async_set_message_stream(_text(REPLY))
-    await _collect(stream)
-
-    (session,) = emulator.requests_of("realtime")
-    assert session.model == "qwen3-tts-instruct-flash-realtime"
-    update = next(e for _, e in session.events if e["type"] == "session.update")["session"]
-    assert update["instructions"] == "Whisper, slowly."
 
 
 @pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])

@@ -956,16 +956,27 @@ async def test_the_complete_file_is_mp3_straight_from_the_service(
     assert audio == b"".join(c.data for c in stream_chunks(render_pcm(HELLO), 24000, "mp3"))
 
 
+@pytest.mark.parametrize(
+    ("profile_data", "kind"),
+    [
+        pytest.param(DEFAULT_PROFILE, "synthesis_stream", id="http model -> SSE requests"),
+        pytest.param(
+            {**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"},
+            "realtime",
+            id="realtime model -> one session per request",
+        ),
+    ],
+)
 async def test_a_long_complete_file_is_cut_at_sentences_three_requests_at_a_time(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator, kind: str
 ) -> None:
     emulator.chunk_interval = 0.002  # requests take a moment, so they overlap
 
     _, audio = await complete_audio(hass, LONG_TEXT, WAV)
 
     assert audio is not None
-    requests = sorted(emulator.requests_of("synthesis_stream"), key=lambda r: r.started)
-    texts = spoken_texts(requests)
+    requests = sorted(emulator.requests_of(kind), key=lambda r: r.started)
+    texts = sorted(spoken_texts(requests), key=LONG_TEXT.index)
     assert len(texts) >= 5
     assert all(len(text) <= 600 and text.endswith(".") for text in texts)
     assert " ".join(texts) == LONG_TEXT
@@ -983,32 +994,6 @@ async def test_a_long_complete_mp3_keeps_only_the_first_tag(
     assert len(emulator.requests_of("synthesis_stream")) >= 5
     assert audio.startswith(b"ID3")
     assert audio.count(b"ID3\x04\x00") == 1
-
-
-@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}])
-async def test_a_complete_file_of_a_realtime_model_is_sessions_three_at_a_time_in_order(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
-) -> None:
-    emulator.chunk_interval = 0.002  # sessions take a moment, so they overlap
-
-    _, audio = await complete_audio(hass, LONG_TEXT, WAV)
-
-    assert audio is not None
-    sessions = emulator.requests_of("realtime")
-    assert len(sessions) % 3 == 0
-    assert max_overlap(sessions) <= 3
-    for session in sessions:
-        types = session.event_types()
-        assert (types[0], types[-1]) == ("session.update", "session.finish")
-        assert set(types[1:-1]) == {"input_text_buffer.append"}
-    texts = sorted(
-        ("".join(event["text"] for _, event in s.events[1:-1]) for s in sessions),
-        key=LONG_TEXT.index,
-    )
-    assert all(len(text) <= 600 and text.endswith(".") for text in texts)
-    assert " ".join(texts) == LONG_TEXT
-    assert_finished_wav(audio)
-    assert wav_parts(audio)[1] == expected_pcm(texts)
 
 
 async def test_a_failed_complete_file_raises_the_translated_error(

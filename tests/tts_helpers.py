@@ -17,6 +17,13 @@ from .emulator import RecordedRequest, render_pcm
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 ENTITY_ID = "tts.qwen_tts"
 WAV = {"preferred_format": "wav"}
+# What a voice satellite asks for; Home Assistant converts whatever it gets to this.
+SATELLITE = {
+    "preferred_format": "wav",
+    "preferred_sample_rate": 16000,
+    "preferred_sample_channels": 1,
+    "preferred_sample_bytes": 2,
+}
 
 
 @dataclass
@@ -84,8 +91,19 @@ async def decode(data: bytes, sample_rate: int = 24000) -> bytes:
 
 
 def spoken_texts(requests: Sequence[RecordedRequest]) -> list[str]:
-    """The ``input.text`` of each recorded HTTP synthesis, in the order they were received."""
-    return [r.body["input"]["text"] for r in requests if r.body]
+    """The text of each recorded synthesis, in the order they were received: the
+    ``input.text`` of an HTTP one, the text a realtime session appended (its only events
+    between ``session.update`` and ``session.finish``)."""
+    texts = []
+    for r in requests:
+        if r.body:
+            texts.append(r.body["input"]["text"])
+        elif r.events:
+            types = r.event_types()
+            assert (types[0], types[-1]) == ("session.update", "session.finish")
+            assert set(types[1:-1]) == {"input_text_buffer.append"}
+            texts.append("".join(event["text"] for _, event in r.events[1:-1]))
+    return texts
 
 
 def expected_pcm(texts: Sequence[str], sample_rate: int = 24000) -> bytes:
