@@ -36,10 +36,11 @@ live text (Assist, where first audio matters), and a WAV of a given shape (a sat
 which carries the streaming header as Home Assistant's own converted WAV streams do.
 """
 
+from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
-from typing import Any
+from typing import Any, override
 
 from .const import DOMAIN
 from .dashscope import (
@@ -61,7 +62,7 @@ from .speech import OutputFormat, SpeechPlan
 type Reporter = Callable[[DashScopeError | None], None]
 
 
-class Speech:
+class Speech(ABC):
     """A call's speech: its output format and its audio, from the service (``SpeechStream``)
     or from the fallback engine alone (``FallbackOnly``)."""
 
@@ -86,10 +87,12 @@ class Speech:
         async with aclosing(self._speak(_once(message), finished_file=True)) as audio:
             return b"".join([chunk async for chunk in audio])
 
+    @abstractmethod
     def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
-        raise NotImplementedError
+        """The audio of the text; a WAV of complete text in one piece when
+        ``finished_file``."""
 
     async def _fallback_audio(
         self, fallback: Fallback, failure: DashScopeError, tape: TextTape, finished_file: bool
@@ -131,6 +134,7 @@ class SpeechStream(Speech):
         self._fallback = fallback
         self._language = language
 
+    @override
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
@@ -280,6 +284,7 @@ class FallbackOnly(Speech):
         self._options = options
         self._language = language
 
+    @override
     async def _speak(
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
