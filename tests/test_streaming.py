@@ -25,7 +25,15 @@ from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
-from .tts_helpers import FFMPEG, SATELLITE, WAV, gather_until_failure, max_overlap
+from .tts_helpers import (
+    FFMPEG,
+    SATELLITE,
+    WAV,
+    expected_pcm,
+    gather_until_failure,
+    max_overlap,
+    spoken_texts,
+)
 
 STREAMING_WAV_SIZE = 0xFFFFFFFF
 REPLY = (
@@ -455,13 +463,13 @@ async def test_long_message_runs_balanced_requests_three_at_a_time(
     data = await _collect(stream)
 
     requests = emulator.requests_of("synthesis_stream")
-    texts = [_body(r)["input"]["text"] for r in requests]
+    texts = spoken_texts(requests)
     assert len(texts) % MAX_IN_FLIGHT == 0
     assert all(len(t) <= 600 and t.endswith(".") for t in texts)
     assert " ".join(texts) == text
     assert max_overlap(requests) <= MAX_IN_FLIGHT
     _, _, pcm = _wav(data)
-    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+    assert pcm == expected_pcm(texts)
 
 
 async def test_long_mp3_message_is_one_mp3_stream(
@@ -507,14 +515,14 @@ async def test_http_voice_speaks_each_sentence_as_soon_as_it_ends(
     data = await _collect(stream, first_audio)
 
     requests = emulator.requests_of("synthesis_stream")
-    texts = [_body(r)["input"]["text"] for r in requests]
+    texts = spoken_texts(requests)
     assert texts[0] == "Good night, my dear."
     assert " ".join(texts) == (head + tail).strip()
     assert {r.model for r in requests} == {"qwen3-tts-vc-2026-01-22"}
     assert {_body(r)["input"]["voice"] for r in requests} == {cloned_voice}
     assert emulator.requests_of("realtime") == []
     _, _, pcm = _wav(data)
-    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+    assert pcm == expected_pcm(texts)
 
 
 async def test_http_voice_streams_sentences_three_at_a_time(
@@ -531,11 +539,11 @@ async def test_http_voice_streams_sentences_three_at_a_time(
     data = await _collect(stream)
 
     requests = emulator.requests_of("synthesis_stream")
-    texts = [_body(r)["input"]["text"] for r in requests]
+    texts = spoken_texts(requests)
     assert " ".join(texts) == LONG_REPLY
     assert 1 < max_overlap(requests) <= MAX_IN_FLIGHT
     _, _, pcm = _wav(data)
-    assert pcm == b"".join(render_pcm(t, 24000) for t in texts)
+    assert pcm == expected_pcm(texts)
 
 
 async def test_sse_error_frame_fails_the_stream(
@@ -656,7 +664,7 @@ async def test_realtime_cloned_voice_speaks_a_long_message_in_parallel_sessions(
     assert " ".join(texts) == text
     assert all(s.event_types()[-1] == "session.finish" for s in sessions)
     assert max_overlap(sessions) <= MAX_IN_FLIGHT
-    assert _wav(data)[2] == b"".join(render_pcm(t, 24000) for t in texts)
+    assert _wav(data)[2] == expected_pcm(texts)
 
 
 @pytest.mark.parametrize("profile_data", [{"model": "qwen-tts", "voice": "Cherry"}])
@@ -671,7 +679,7 @@ async def test_qwen_tts_family_streams_sentences_over_http_at_24khz(
     data = await _collect(stream)
 
     requests = emulator.requests_of("synthesis_stream")
-    texts = [_body(r)["input"]["text"] for r in requests]
+    texts = spoken_texts(requests)
     assert texts[0] == "你好。"
     assert "".join(texts) == text
     assert {r.model for r in requests} == {"qwen-tts"}
