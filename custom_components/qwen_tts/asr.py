@@ -4,6 +4,8 @@ Source: qwen-asr-api.md sections 0, 4 and 7 (official "Audio file recognition - 
 "Real-time speech recognition - Qwen" pages, March 2026).
 """
 
+from typing import override
+
 from .languages import SupportedLanguages, parse_language
 
 DEFAULT_STT_MODEL = "qwen3-asr-flash"
@@ -67,6 +69,7 @@ def asr_language_for(tag: str | None) -> str | None:
 class SttLanguages(SupportedLanguages):
     """The canonical tags the entity lists; ``in`` accepts every spelling of them."""
 
+    @override
     def __contains__(self, tag: object) -> bool:
         """Whether ``tag`` is a spelling of a language the service recognises."""
         return isinstance(tag, str) and asr_language_for(tag) is not None

@@ -14,6 +14,7 @@ service answers, and a refused key starts reauthentication.
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -81,6 +82,7 @@ class AccountVoicesCoordinator(DataUpdateCoordinator[dict[str, AccountVoice]]):
                 self.hass, self.known_voices.async_update(voice_ids), eager_start=True
             )
 
+    @override
     async def _async_update_data(self) -> dict[str, AccountVoice]:
         try:
             voices = await self.client.list_voices()

@@ -48,7 +48,6 @@ from .dashscope import (
     DashScopeError,
     IncompleteAudioError,
     SpeechSettings,
-    VoiceNotFoundError,
     pcm_to_wav,
     wav_header,
 )
@@ -170,8 +169,6 @@ class SpeechStream(Speech):
                 await tape.close()
 
     def _outcome(self, err: DashScopeError | None) -> None:
-        if isinstance(err, VoiceNotFoundError):
-            err.voice = self._plan.settings.voice  # for a message that names it
         if self._report is not None:
             self._report(err)
         if err is None and self._fallback is not None:

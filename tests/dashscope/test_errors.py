@@ -85,10 +85,30 @@ async def test_an_http_error_raises_its_class_with_code_and_request_id(
     assert caught.value.request_id in str(caught.value)
 
 
-async def test_invalid_voice_specified_raises_voice_not_found(client: DashScopeClient) -> None:
+async def _speak_realtime(client: DashScopeClient, settings: SpeechSettings) -> bytes:
+    """The whole audio of one realtime session speaking a short text."""
+    async with client.realtime_session(settings) as session:
+        await session.append("Hello.")
+        await session.finish()
+        return b"".join([chunk async for chunk in session.audio()])
+
+
+@pytest.mark.parametrize(
+    ("speak", "model"),
+    [
+        pytest.param(_speak, "qwen3-tts-flash", id="SSE synthesis"),
+        pytest.param(_speak_realtime, "qwen3-tts-flash-realtime", id="realtime session"),
+    ],
+)
+async def test_invalid_voice_specified_raises_voice_not_found_naming_the_voice(
+    client: DashScopeClient,
+    speak: Callable[[DashScopeClient, SpeechSettings], Awaitable[bytes]],
+    model: str,
+) -> None:
     with pytest.raises(VoiceNotFoundError) as caught:
-        await _speak(client, SpeechSettings(model="qwen3-tts-flash", voice="NoSuchVoice"))
+        await speak(client, SpeechSettings(model=model, voice="NoSuchVoice"))
     assert caught.value.code == "InvalidParameter"
+    assert caught.value.voice == "NoSuchVoice"
 
 
 async def test_an_unknown_model_raises_model_not_found(client: DashScopeClient) -> None:

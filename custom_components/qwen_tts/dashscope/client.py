@@ -271,6 +271,9 @@ class DashScopeClient:
                         # The final frame's usage covers the whole request.
                         self._used(characters=billed)
                         break
+        except VoiceNotFoundError as err:
+            err.voice = err.voice or settings.voice
+            raise
         finally:
             if not finished:
                 resp.close()  # stopped early or failed: drop the connection now

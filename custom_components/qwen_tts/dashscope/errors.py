@@ -1,6 +1,7 @@
 """Exception hierarchy for DashScope failures, mapped from service codes and transport errors."""
 
 from collections.abc import Mapping
+from typing import override
 
 
 class DashScopeError(Exception):
@@ -21,6 +22,7 @@ class DashScopeError(Exception):
         self.request_id = request_id
         self.status = status
 
+    @override
     def __str__(self) -> str:
         """Return a one-line description with the code and request id when known."""
         parts = [self.message]

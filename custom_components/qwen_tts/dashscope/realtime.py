@@ -8,7 +8,7 @@ import contextlib
 import json
 import logging
 from types import TracebackType
-from typing import Self
+from typing import Self, override
 import uuid
 
 import aiohttp
@@ -20,6 +20,7 @@ from .errors import (
     DashScopeTimeoutError,
     IncompleteAudioError,
     ProtocolError,
+    VoiceNotFoundError,
     map_error,
     map_error_body,
     redact,
@@ -373,6 +374,7 @@ class RealtimeSession(RealtimeConnection):
         self._text_sent = False  # text that should be spoken
         self._heard = False  # audio arrived
 
+    @override
     async def __aenter__(self) -> Self:
         """Connect and configure the session; it counts as one request from then on."""
         await super().__aenter__()
@@ -380,6 +382,7 @@ class RealtimeSession(RealtimeConnection):
             self._on_usage(Usage(requests=1))
         return self
 
+    @override
     def _session_config(self) -> JsonObject:
         """The ``session`` of ``session.update``. Source: qwen-tts-realtime-api.md."""
         s = self.settings
@@ -392,10 +395,20 @@ class RealtimeSession(RealtimeConnection):
             **s.optional_parameters(),
         }
 
+    @override
+    def _error_event(self, event: JsonObject) -> DashScopeError:
+        """A refused voice names the voice this session asked for."""
+        err = super()._error_event(event)
+        if isinstance(err, VoiceNotFoundError):
+            err.voice = err.voice or self.settings.voice
+        return err
+
+    @override
     def _owed_watch(self) -> ProgressWatch | None:
         """Audio is owed once all text was handed over."""
         return self._watch if self._finish_sent else None
 
+    @override
     def _received(self, event: JsonObject) -> _Event:
         """Count audio against the bound where it arrives, so that excess is never queued."""
         if event.get("type") == "response.audio.delta":

@@ -10,6 +10,7 @@ then ``input_audio_buffer.commit`` and ``session.finish``; the service answers
 
 import base64
 from collections.abc import AsyncGenerator
+from typing import override
 
 import aiohttp
 
@@ -83,6 +84,7 @@ class TranscriptionSession(RealtimeConnection):
         """Seconds of audio appended so far."""
         return self.audio_bytes / (self.settings.sample_rate * SAMPLE_WIDTH)
 
+    @override
     def _session_config(self) -> JsonObject:
         s = self.settings
         transcription: JsonObject = {}
@@ -120,9 +122,11 @@ class TranscriptionSession(RealtimeConnection):
         )
         self._queue.put_nowait(_OWED)
 
+    @override
     def _owed_watch(self) -> ProgressWatch | None:
         return self._watch
 
+    @override
     def _received(self, event: JsonObject) -> _Event:
         """Each transcription event is progress."""
         if self._watch is not None and event.get("type") in (PARTIAL, COMPLETED):
@@ -156,6 +160,7 @@ class TranscriptionSession(RealtimeConnection):
                 return TranscriptUpdate(_join(self._completed), False, self._language)
         return None
 
+    @override
     def _error_event(self, event: JsonObject) -> DashScopeError:
         body = as_object(event.get("error"))
         if not body:
