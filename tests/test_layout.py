@@ -225,3 +225,12 @@ def test_the_package_imports_one_way() -> None:
 def test_a_cycle_is_found_and_told() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_readme_maps_every_module_of_the_package_once() -> None:
+    """The README's "Where things live" has one row per module, and only modules that exist."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n### Where things live\n", 1)[1].split("\n#", 1)[0]
+    listed = re.findall(r"^\| `([\w/]+\.py)` \|", section, flags=re.MULTILINE)
+    modules = sorted(path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py"))
+    assert sorted(listed) == modules
