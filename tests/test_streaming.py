@@ -285,23 +285,40 @@ async def test_consumer_stopping_early_closes_the_websocket(
 # --- Faults in the middle of a stream ------------------------------------------------------
 
 
-async def test_websocket_error_event_fails_the_stream(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
+_CRASH = ("InternalError", "synthesis engine crashed")
+
+
+@pytest.mark.parametrize(
+    ("faults", "http_voice", "key"),
+    [
+        pytest.param({"ws_error_after_append": _CRASH}, False, "service_error",
+                     id="realtime error event -> service_error, not swallowed"),
+        pytest.param({"ws_close_before_finish": True}, False, "incomplete_audio",
+                     id="realtime closed before session.finished -> incomplete_audio"),
+        pytest.param({"sse_error_after": 2, "sse_error_code": "Throttling.RateQuota"}, True,
+                     "rate_limited", id="error frame in a 200 SSE stream -> rate_limited"),
+        pytest.param({"sse_cut_after": 2}, True, "incomplete_audio",
+                     id="SSE stream closed without its final frame -> incomplete_audio"),
+    ],
+)  # fmt: skip
+async def test_a_fault_in_the_middle_of_a_stream_fails_it(
+    hass: HomeAssistant,
+    cloned_voice: str,
+    setup_integration: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    *,
+    faults: dict[str, object],
+    http_voice: bool,
+    key: str,
 ) -> None:
-    """An ``error`` event in the session is reported, translated, not swallowed."""
-    emulator.ws_error_after_append = ("InternalError", "synthesis engine crashed")
-    err = await _stream_error(hass, setup_integration, _text(REPLY), WAV)
+    """The realtime session (a system voice) and sentence-by-sentence SSE (an HTTP-only
+    account voice): a fault mid-stream is the error the user sees."""
+    for name, value in faults.items():
+        setattr(emulator, name, value)
+    options = {**WAV, "voice": cloned_voice} if http_voice else WAV
+    err = await _stream_error(hass, setup_integration, _text(REPLY), options)
     assert err.translation_domain == DOMAIN
-    assert err.translation_key == "service_error"
-
-
-async def test_websocket_closing_before_finished_fails_the_stream(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
-) -> None:
-    """All audio but no ``session.finished``: the speech is not complete, so it fails."""
-    emulator.ws_close_before_finish = True
-    err = await _stream_error(hass, setup_integration, _text(REPLY), WAV)
-    assert err.translation_key == "incomplete_audio"
+    assert err.translation_key == key
 
 
 async def test_failing_text_source_fails_the_stream(
@@ -544,31 +561,6 @@ async def test_http_voice_streams_sentences_three_at_a_time(
     assert 1 < max_overlap(requests) <= MAX_IN_FLIGHT
     _, _, pcm = _wav(data)
     assert pcm == expected_pcm(texts)
-
-
-async def test_sse_error_frame_fails_the_stream(
-    hass: HomeAssistant,
-    cloned_voice: str,
-    setup_integration: MockConfigEntry,
-    emulator: DashScopeEmulator,
-) -> None:
-    """An error frame inside a 200 SSE stream is reported, not taken as the end."""
-    emulator.sse_error_after = 2
-    emulator.sse_error_code = "Throttling.RateQuota"
-    err = await _stream_error(hass, setup_integration, _text(REPLY), {**WAV, "voice": cloned_voice})
-    assert err.translation_key == "rate_limited"
-
-
-async def test_sse_stream_cut_short_fails_the_stream(
-    hass: HomeAssistant,
-    cloned_voice: str,
-    setup_integration: MockConfigEntry,
-    emulator: DashScopeEmulator,
-) -> None:
-    """An SSE stream closed without its final frame: the speech is incomplete."""
-    emulator.sse_cut_after = 2
-    err = await _stream_error(hass, setup_integration, _text(REPLY), {**WAV, "voice": cloned_voice})
-    assert err.translation_key == "incomplete_audio"
 
 
 async def test_failing_text_source_fails_the_sentence_stream(
