@@ -396,34 +396,29 @@ async def test_a_key_with_characters_no_key_has_is_invalid_auth_in_a_region(
     assert key_checks(emulator) == []
 
 
-@pytest.mark.parametrize("suffix", ["", "/"])
-async def test_an_endpoint_without_the_api_path_is_refused_on_the_field(
-    hass: HomeAssistant, emulator: DashScopeEmulator, suffix: str
+@pytest.mark.parametrize(
+    ("path", "web_page", "error"),
+    [
+        pytest.param(path, web_page, error, id=f"{what} -> {error}")
+        for what, path, web_page, error in [
+            ("http://host:port", "", False, "url_missing_api_path"),
+            ("http://host:port/", "/", False, "url_missing_api_path"),
+            ("/v1", "/v1", False, "url_not_dashscope"),
+            ("/api/v2", "/api/v2", False, "url_not_dashscope"),
+            ("/api/v1/services", "/api/v1/services", False, "url_not_dashscope"),
+            ("a web page at /api/v1", "/api/v1", True, "url_not_dashscope"),
+        ]
+    ],
+)
+async def test_an_endpoint_that_is_not_dashscope_is_refused_on_the_field(
+    hass: HomeAssistant, emulator: DashScopeEmulator, path: str, web_page: bool, error: str
 ) -> None:
-    """http://host:port, the likeliest slip: the answer is no API (404), the URL is to blame."""
-    result = await custom_account(hass, emulator.origin + suffix)
-
-    assert result["step_id"] == "endpoint"
-    assert result["errors"] == {CONF_BASE_URL: "url_missing_api_path"}
-
-
-@pytest.mark.parametrize("path", ["/v1", "/api/v2", "/api/v1/services"])
-async def test_an_endpoint_with_another_path_is_refused_on_the_field(
-    hass: HomeAssistant, emulator: DashScopeEmulator, path: str
-) -> None:
+    """http://host:port is the likeliest slip: the answer is no API (404), the URL is to blame."""
+    emulator.customization_html = web_page
     result = await custom_account(hass, emulator.origin + path)
 
     assert result["step_id"] == "endpoint"
-    assert result["errors"] == {CONF_BASE_URL: "url_not_dashscope"}
-
-
-async def test_an_endpoint_answering_a_web_page_is_refused_on_the_field(
-    hass: HomeAssistant, emulator: DashScopeEmulator
-) -> None:
-    emulator.customization_html = True
-    result = await custom_account(hass, emulator.base_url)
-
-    assert result["errors"] == {CONF_BASE_URL: "url_not_dashscope"}
+    assert result["errors"] == {CONF_BASE_URL: error}
 
 
 @pytest.mark.usefixtures("regions_on_emulator")
