@@ -1,7 +1,7 @@
 """The account's device and its sensors: the service's status and this month's usage."""
 
 import asyncio
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -322,31 +322,49 @@ async def test_usage_of_speech_survives_a_restart(
     assert sensor_state(hass, setup_integration, "characters_this_month") == billed
 
 
+async def _list_voices(hass: HomeAssistant, entry: MockConfigEntry, text: str) -> None:
+    call = {"config_entry_id": entry.entry_id}
+    await hass.services.async_call(DOMAIN, "list_voices", call, blocking=True, return_response=True)
+
+
+async def _speak_with(hass: HomeAssistant, entry: MockConfigEntry, text: str) -> None:
+    await _speak(hass, _tts_engine(hass, entry), text)
+
+
+@pytest.mark.parametrize(
+    ("act", "kind"),
+    [
+        pytest.param(_speak_with, "synthesis_stream", id="speech"),
+        pytest.param(_list_voices, "enrollment", id="voice action"),
+    ],
+)
 @failure_cases(
     (503, "ServiceUnavailable", "server_error"),
     (401, "InvalidApiKey", "auth_failed"),
     (429, "Throttling", "rate_limited"),
     (400, "Arrearage", "arrears"),
 )
-async def test_status_follows_speech_and_returns_to_ok(
+async def test_status_follows_speech_and_voice_actions_and_returns_to_ok(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
     setup_integration: MockConfigEntry,
     *,
+    act: Callable[[HomeAssistant, MockConfigEntry, str], Awaitable[None]],
+    kind: str,
     status: int,
     code: str,
     expected: str,
 ) -> None:
-    engine = _tts_engine(hass, setup_integration)
+    before = len(emulator.requests_of(kind))
     emulator.fail_next(status, code, count=10)
 
     with pytest.raises(HomeAssistantError):
-        await _speak(hass, engine, "The front door is open.")
+        await act(hass, setup_integration, "The front door is open.")
 
     assert sensor_state(hass, setup_integration, "service_status") == expected
     emulator.reset_faults()
-    await _speak(hass, engine, "The front door is closed.")
-    assert len(emulator.requests_of("synthesis_stream")) == 2
+    await act(hass, setup_integration, "The front door is closed.")
+    assert len(emulator.requests_of(kind)) == before + 2
     assert sensor_state(hass, setup_integration, "service_status") == "ok"
 
 
@@ -358,27 +376,4 @@ async def test_a_moderation_refusal_leaves_the_status_ok(
     with pytest.raises(HomeAssistantError):
         await _speak(hass, _tts_engine(hass, setup_integration), "Something rude.")
 
-    assert sensor_state(hass, setup_integration, "service_status") == "ok"
-
-
-@failure_cases((503, "ServiceUnavailable", "server_error"), (400, "Arrearage", "arrears"))
-async def test_status_follows_voice_actions(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    setup_integration: MockConfigEntry,
-    *,
-    status: int,
-    code: str,
-    expected: str,
-) -> None:
-    emulator.fail_next(status, code)
-    call = {"config_entry_id": setup_integration.entry_id}
-
-    with pytest.raises(HomeAssistantError):
-        await hass.services.async_call(
-            DOMAIN, "list_voices", call, blocking=True, return_response=True
-        )
-    assert sensor_state(hass, setup_integration, "service_status") == expected
-
-    await hass.services.async_call(DOMAIN, "list_voices", call, blocking=True, return_response=True)
     assert sensor_state(hass, setup_integration, "service_status") == "ok"
