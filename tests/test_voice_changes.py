@@ -64,41 +64,35 @@ async def nana(hass: HomeAssistant, setup_integration: MockConfigEntry, speak: S
     return voice
 
 
-async def test_a_voice_deleted_then_cloned_again_under_its_name_speaks_anew(
+@pytest.mark.parametrize(
+    "deleted_first",
+    [
+        pytest.param(True, id="deleted, then cloned again under its name -> the new voice speaks"),
+        pytest.param(False, id="a second voice under a used name -> it speaks, not the cached one"),
+    ],
+)
+async def test_a_new_voice_under_a_spoken_name_speaks_anew(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
     emulator: DashScopeEmulator,
     speak: Speak,
     nana: str,
+    *,
+    deleted_first: bool,
 ) -> None:
-    first = nana
-    assert voices_spoken(emulator) == [first]
+    assert voices_spoken(emulator) == [nana]
+    if deleted_first:
+        await delete(hass, setup_integration, "nana")
+        assert (await refused_for_nana(hass)).translation_key == "unknown_voice"
+        assert voices_spoken(emulator) == [nana]
 
-    await delete(hass, setup_integration, "nana")
-    assert (await refused_for_nana(hass)).translation_key == "unknown_voice"
-    assert voices_spoken(emulator) == [first]
-
-    second = await clone(hass, setup_integration, "nana")
-    served = await speak(GOOD_NIGHT, "en", {**WAV, "voice": "nana"})
-
-    assert second != first
-    assert served.status == 200
-    assert voices_spoken(emulator) == [first, second]
-    assert wav_parts(served.body)[1] == render_pcm(GOOD_NIGHT)
-
-
-async def test_a_second_voice_under_a_used_name_is_spoken_instead_of_the_cached_one(
-    hass: HomeAssistant,
-    setup_integration: MockConfigEntry,
-    emulator: DashScopeEmulator,
-    speak: Speak,
-    nana: str,
-) -> None:
     newer = await clone(hass, setup_integration, "nana")  # the newest voice of a name wins
     served = await speak(GOOD_NIGHT, "en", {**WAV, "voice": "nana"})
 
+    assert newer != nana
     assert served.status == 200
     assert voices_spoken(emulator) == [nana, newer]
+    assert wav_parts(served.body)[1] == render_pcm(GOOD_NIGHT)
 
 
 Delete = Callable[[], object]
