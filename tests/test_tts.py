@@ -200,17 +200,6 @@ async def voices_of(
     return answer["result"]["voices"]
 
 
-async def english_voices_with_mom(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> tuple[str, list[dict[str, str]]]:
-    """Set up an account with the cloned voice "mom": its id and the voices for English."""
-    mom = await set_up_with_account_voice(hass, emulator, entry, "mom", CLONE_MODEL)
-    return mom, await voices_of(hass, hass_ws_client, "en")
-
-
 async def test_voices_for_english_have_the_profile_voice_first_and_no_dialects(
     hass: HomeAssistant, setup_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
 ) -> None:
@@ -254,40 +243,38 @@ async def test_voices_for_hong_kong_put_cantonese_right_after_the_profile_voice(
     } in voices
 
 
-async def test_voices_include_the_accounts_own_by_friendly_name(
+@pytest.mark.parametrize(
+    ("profile_data", "first", "only_account_voices"),
+    [
+        pytest.param({**DEFAULT_PROFILE}, "Cherry", False,
+                     id="profile on a system voice -> it first, account voices by friendly name"),
+        pytest.param({**DEFAULT_PROFILE, "voice": "mom"}, None, False,
+                     id="profile speaking an account voice -> that voice first"),
+        pytest.param({"model": CLONE_MODEL, "voice": "mom"}, None, True,
+                     id="profile on a clone model -> only the account's voices"),
+    ],
+)  # fmt: skip
+async def test_the_accounts_own_voices_are_listed_by_friendly_name(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
     config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    *,
+    first: str | None,
+    only_account_voices: bool,
 ) -> None:
-    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
+    """``first``: the voice listed first (None: the account's cloned voice "mom")."""
+    mom = await set_up_with_account_voice(hass, emulator, config_entry, "mom", CLONE_MODEL)
+    voices = await voices_of(hass, hass_ws_client, "en")
+    listed = {"voice_id": mom, "name": "mom (cloned)"}
 
-    assert voices[0]["voice_id"] == "Cherry"
-    assert {"voice_id": mom, "name": "mom (cloned)"} in voices
-
-
-@pytest.mark.parametrize("profile_data", [{**DEFAULT_PROFILE, "voice": "mom"}])
-async def test_a_profile_speaking_an_account_voice_lists_it_first(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    config_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
-
-    assert voices[0] == {"voice_id": mom, "name": "mom (cloned)"}
-
-
-@pytest.mark.parametrize("profile_data", [{"model": CLONE_MODEL, "voice": "mom"}])
-async def test_a_profile_on_a_clone_model_lists_only_account_voices(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    config_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    mom, voices = await english_voices_with_mom(hass, emulator, config_entry, hass_ws_client)
-
-    assert voices == [{"voice_id": mom, "name": "mom (cloned)"}]
+    assert listed in voices
+    if first is None:
+        assert voices[0] == listed
+    else:
+        assert voices[0]["voice_id"] == first
+    if only_account_voices:
+        assert voices == [listed]
 
 
 # -- speaking --------------------------------------------------------------------------------
