@@ -20,6 +20,7 @@ from custom_components.qwen_tts.const import DOMAIN
 
 from .emulator import DashScopeEmulator
 from .tts_helpers import ENTITY_ID, WAV, Speak, get_audio
+from .voice_services import call_service
 
 pytestmark = pytest.mark.usefixtures("tts_stack")
 
@@ -122,9 +123,7 @@ async def test_the_id_of_a_deleted_voice_is_refused_by_its_name_with_what_to_do(
     kind: Kind,
 ) -> None:
     nana = await set_up_with_nana(hass, emulator, config_entry, kind)
-    await hass.services.async_call(
-        DOMAIN, "delete_voice", {"config_entry_id": config_entry.entry_id, "voice": nana}, True
-    )
+    await call_service(hass, config_entry, "delete_voice", voice=nana)
 
     with pytest.raises(ServiceValidationError) as caught:
         await get_audio(hass, GOOD_NIGHT, "en", {**WAV, "voice": nana})
@@ -186,9 +185,7 @@ async def test_an_assistant_whose_voice_is_deleted_gets_a_repair_until_it_has_an
     kitchen = await create_assistant(ws, "Kitchen", "Cherry")
     assert assistant_issue(hass, bedtime) is None
 
-    await hass.services.async_call(
-        DOMAIN, "delete_voice", {"config_entry_id": config_entry.entry_id, "voice": "nana"}, True
-    )
+    await call_service(hass, config_entry, "delete_voice", voice="nana")
     await hass.async_block_till_done()
 
     issue = assistant_issue(hass, bedtime)

@@ -2,14 +2,13 @@
 link-local or local-network address or name is refused before anything is sent."""
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.qwen_tts.const import DOMAIN
 from custom_components.qwen_tts.public_url import url_problem
 
 from .emulator import DashScopeEmulator
+from .voice_services import refused_service
 
 NOT_PUBLIC = {
     # IPv4 loopback in every form inet_aton / getaddrinfo accept
@@ -142,15 +141,8 @@ async def test_create_voice_refuses_it_before_sending_anything(
     setup_integration: MockConfigEntry,
     url: str,
 ) -> None:
-    before = len(emulator.requests)
-    with pytest.raises(ServiceValidationError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "create_voice",
-            {"config_entry_id": setup_integration.entry_id, "name": "gm", "url": url},
-            blocking=True,
-            return_response=True,
-        )
-    assert caught.value.translation_key in ("url_not_public", "invalid_url")
-    assert caught.value.translation_placeholders == {"url": url}
-    assert emulator.requests[before:] == []
+    err = await refused_service(
+        hass, emulator, setup_integration, "create_voice", name="gm", url=url
+    )
+    assert err.translation_key in ("url_not_public", "invalid_url")
+    assert err.translation_placeholders == {"url": url}

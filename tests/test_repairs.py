@@ -18,6 +18,7 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE, DEFAULT_PROFILE_NA
 from . import sample_audio
 from .emulator import DashScopeEmulator, render_pcm
 from .tts_helpers import wav_parts
+from .voice_services import call_service
 
 HTTP_CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 REALTIME_CLONE_MODEL = "qwen3-tts-vc-realtime-2026-01-15"
@@ -60,9 +61,7 @@ def _issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
 
 
 async def _delete(hass: HomeAssistant, entry: MockConfigEntry, voice: str) -> None:
-    await hass.services.async_call(
-        DOMAIN, "delete_voice", {"config_entry_id": entry.entry_id, "voice": voice}, blocking=True
-    )
+    await call_service(hass, entry, "delete_voice", voice=voice)
     await hass.async_block_till_done()
 
 
@@ -135,24 +134,14 @@ async def test_create_list_delete_then_pick_another_voice(
     hass_client: Any,
 ) -> None:
     entry = setup_integration
-    created = await hass.services.async_call(
-        DOMAIN,
-        "create_voice",
-        {"config_entry_id": entry.entry_id, "name": "mom", "url": "https://example.com/mom.wav"},
-        blocking=True,
-        return_response=True,
+    created = await call_service(
+        hass, entry, "create_voice", name="mom", url="https://example.com/mom.wav"
     )
     assert created is not None
     mom = str(created["voice"])
-    listed = await hass.services.async_call(
-        DOMAIN,
-        "list_voices",
-        {"config_entry_id": entry.entry_id},
-        blocking=True,
-        return_response=True,
-    )
+    listed = await call_service(hass, entry, "list_voices")
     assert listed is not None
-    assert mom in [voice["voice"] for voice in listed["voices"]]  # type: ignore[union-attr]
+    assert mom in [voice["voice"] for voice in listed["voices"]]
 
     served = await _speak(hass, hass_client, "Good night.", {"voice": "mom"})
 

@@ -28,6 +28,7 @@ from .test_services import (  # noqa: F401 - fixtures: media folder, allowed fol
     media_and_ffmpeg,
     media_dir,
 )
+from .voice_services import call_service
 
 # Every refusal comes at once: no read, no download, no thread left waiting.
 AT_ONCE = 2.0
@@ -35,13 +36,7 @@ AT_ONCE = 2.0
 
 async def _create_voice(hass: HomeAssistant, entry: MockConfigEntry, **source: Any) -> Any:
     async with asyncio.timeout(AT_ONCE):
-        return await hass.services.async_call(
-            DOMAIN,
-            "create_voice",
-            {"config_entry_id": entry.entry_id, "name": "gm", **source},
-            blocking=True,
-            return_response=True,
-        )
+        return await call_service(hass, entry, "create_voice", name="gm", **source)
 
 
 async def _refused(

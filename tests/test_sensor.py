@@ -24,6 +24,7 @@ from custom_components.qwen_tts.const import DOMAIN
 
 from .emulator import DashScopeEmulator
 from .service_failures import failure_cases
+from .voice_services import call_service
 
 
 def sensor_id(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
@@ -323,8 +324,7 @@ async def test_usage_of_speech_survives_a_restart(
 
 
 async def _list_voices(hass: HomeAssistant, entry: MockConfigEntry, text: str) -> None:
-    call = {"config_entry_id": entry.entry_id}
-    await hass.services.async_call(DOMAIN, "list_voices", call, blocking=True, return_response=True)
+    await call_service(hass, entry, "list_voices")
 
 
 async def _speak_with(hass: HomeAssistant, entry: MockConfigEntry, text: str) -> None:

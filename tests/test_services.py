@@ -26,6 +26,7 @@ from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm
 from .sample_audio import pcm_of
 from .service_failures import failure_cases
+from .voice_services import call_service, refused_service
 
 PREVIEW_TEXT = "Good evening. The washing machine has finished its program."
 CALM_ANNOUNCER = {"name": "announcer", "description": "A calm voice.", "preview_text": PREVIEW_TEXT}
@@ -58,34 +59,6 @@ def media_dir(tmp_path: Path) -> Path:
 def allowed_dir(tmp_path: Path) -> Path:
     """A folder listed in ``allowlist_external_dirs``."""
     return tmp_path / "allowed"
-
-
-async def _call(
-    hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
-) -> dict[str, Any] | None:
-    response = await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=service != "delete_voice",
-    )
-    return dict(response) if response is not None else None
-
-
-async def _refused(
-    hass: HomeAssistant,
-    emulator: DashScopeEmulator,
-    entry: MockConfigEntry,
-    service: str,
-    **data: Any,
-) -> ServiceValidationError:
-    """Call a service that must refuse, and check that nothing reached DashScope."""
-    before = len(emulator.requests)
-    with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, entry, service, **data)
-    assert emulator.requests[before:] == []
-    return err.value
 
 
 def _creations(emulator: DashScopeEmulator) -> list[dict[str, Any]]:
@@ -130,7 +103,7 @@ async def _create_voice(
     hass: HomeAssistant, entry: MockConfigEntry, name: str, **data: Any
 ) -> dict[str, Any] | None:
     """Call ``create_voice`` for ``name`` with a sample source and other fields."""
-    return await _call(hass, entry, "create_voice", name=name, **data)
+    return await call_service(hass, entry, "create_voice", name=name, **data)
 
 
 type CreateFromMedia = Callable[[str, bytes, str], Awaitable[dict[str, Any] | None]]
@@ -153,7 +126,7 @@ async def _refused_creation(
     hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry, **data: Any
 ) -> ServiceValidationError:
     """Call ``create_voice`` for a voice named ``gm`` that must refuse before DashScope."""
-    return await _refused(hass, emulator, entry, "create_voice", **({"name": "gm"} | data))
+    return await refused_service(hass, emulator, entry, "create_voice", **({"name": "gm"} | data))
 
 
 async def _tts_media_id(hass: HomeAssistant, hass_client: Any, message: str) -> str:
@@ -583,7 +556,7 @@ async def test_the_account_must_be_loaded(
     assert await hass.config_entries.async_unload(setup_integration.entry_id)
     assert setup_integration.state is ConfigEntryState.NOT_LOADED
 
-    err = await _refused(hass, emulator, setup_integration, "list_voices")
+    err = await refused_service(hass, emulator, setup_integration, "list_voices")
 
     assert err.translation_key == "service_config_entry_not_loaded"
 
@@ -612,7 +585,7 @@ async def test_design_voice_saves_a_playable_preview_in_local_media(
     media_dir: Path,
     hass_client: Any,
 ) -> None:
-    response = await _call(
+    response = await call_service(
         hass,
         setup_integration,
         "design_voice",
@@ -644,7 +617,7 @@ async def test_design_voice_saves_a_playable_preview_in_local_media(
 async def test_design_voice_sends_the_description_and_refreshes_the_voices(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
-    response = await _call(
+    response = await call_service(
         hass,
         setup_integration,
         "design_voice",
@@ -707,7 +680,7 @@ async def test_design_voice_refuses_what_dashscope_would_refuse(
     fields: dict[str, str],
     key: str,
 ) -> None:
-    err = await _refused(
+    err = await refused_service(
         hass, emulator, setup_integration, "design_voice", **(CALM_ANNOUNCER | fields)
     )
     assert err.translation_key == key
@@ -716,7 +689,7 @@ async def test_design_voice_refuses_what_dashscope_would_refuse(
 async def test_design_voice_accepts_the_longest_description_and_preview(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
-    response = await _call(
+    response = await call_service(
         hass,
         setup_integration,
         "design_voice",
@@ -732,7 +705,7 @@ async def test_design_voice_needs_a_media_folder_before_anything_is_paid_for(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
     hass.config.media_dirs = {}
-    err = await _refused(hass, emulator, setup_integration, "design_voice", **CALM_ANNOUNCER)
+    err = await refused_service(hass, emulator, setup_integration, "design_voice", **CALM_ANNOUNCER)
     assert err.translation_key == "no_media_folder"
 
 
@@ -741,7 +714,7 @@ async def test_a_design_error_is_translated(
 ) -> None:
     emulator.fail_next(400, "DataInspectionFailed", kind="design")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, setup_integration, "design_voice", **CALM_ANNOUNCER)
+        await call_service(hass, setup_integration, "design_voice", **CALM_ANNOUNCER)
     assert err.value.translation_key == "content_rejected"
 
 
@@ -754,7 +727,7 @@ async def test_list_voices_returns_every_cloned_and_designed_voice(
     cloned = [emulator.add_voice(f"kid{i}", "qwen3-tts-vc-2026-01-22") for i in range(120)]
     designed = emulator.add_voice("announcer", "qwen3-tts-vd-realtime-2026-01-15", designed=True)
 
-    response = await _call(hass, setup_integration, "list_voices")
+    response = await call_service(hass, setup_integration, "list_voices")
 
     assert response is not None
     voices = {v["voice"]: v for v in response["voices"]}
@@ -775,7 +748,7 @@ async def test_list_voices_returns_every_cloned_and_designed_voice(
 async def test_list_voices_of_an_account_without_voices_is_empty(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
-    assert await _call(hass, setup_integration, "list_voices") == {"voices": []}
+    assert await call_service(hass, setup_integration, "list_voices") == {"voices": []}
 
 
 async def test_list_voices_updates_the_account_voices(
@@ -784,7 +757,7 @@ async def test_list_voices_updates_the_account_voices(
     voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
     assert setup_integration.runtime_data.voices.find("grandma") is None
 
-    await _call(hass, setup_integration, "list_voices")
+    await call_service(hass, setup_integration, "list_voices")
 
     _assert_knows_voice(setup_integration, "grandma", voice)
 
@@ -794,7 +767,7 @@ async def test_a_list_error_is_translated(
 ) -> None:
     emulator.fail_next(503, "ServiceUnavailable", kind="enrollment")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, setup_integration, "list_voices")
+        await call_service(hass, setup_integration, "list_voices")
     assert err.value.translation_key == "service_error"
 
 
@@ -821,7 +794,9 @@ async def test_delete_voice_by_name_or_id(
     assert created is not None
     voice = created["voice"]
 
-    await _call(hass, setup_integration, "delete_voice", voice="Grandma" if by == "name" else voice)
+    await call_service(
+        hass, setup_integration, "delete_voice", voice="Grandma" if by == "name" else voice
+    )
 
     assert _deletions(emulator) == [voice]
     assert voice not in emulator.voices
@@ -834,7 +809,7 @@ async def test_delete_a_designed_voice(
 ) -> None:
     voice = emulator.add_voice("announcer", "qwen3-tts-vd-2026-01-26", designed=True)
 
-    await _call(hass, setup_integration, "delete_voice", voice="announcer")
+    await call_service(hass, setup_integration, "delete_voice", voice="announcer")
 
     assert _deletions(emulator) == [voice]
     assert [
@@ -848,7 +823,7 @@ async def test_deleting_an_unknown_voice_is_refused_naming_it(
 ) -> None:
     emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, setup_integration, "delete_voice", voice="grandpa")
+        await call_service(hass, setup_integration, "delete_voice", voice="grandpa")
     assert err.value.translation_key == "unknown_voice"
     assert err.value.translation_placeholders == {"voice": "grandpa"}
     assert str(err.value).startswith("Unknown voice grandpa: ")
@@ -861,7 +836,7 @@ async def test_a_voice_created_elsewhere_can_be_deleted(
 ) -> None:
     voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")  # after setup
 
-    await _call(hass, setup_integration, "delete_voice", voice="grandma")
+    await call_service(hass, setup_integration, "delete_voice", voice="grandma")
 
     assert _deletions(emulator) == [voice]
 
@@ -870,11 +845,11 @@ async def test_a_delete_error_is_translated(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
     voice = emulator.add_voice("grandma", "qwen3-tts-vc-2026-01-22")
-    await _call(hass, setup_integration, "list_voices")
+    await call_service(hass, setup_integration, "list_voices")
     emulator.fail_next(500, "InternalError", kind="enrollment")
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, setup_integration, "delete_voice", voice="grandma")
+        await call_service(hass, setup_integration, "delete_voice", voice="grandma")
 
     assert err.value.translation_key == "service_error"
     assert voice in emulator.voices
@@ -886,7 +861,7 @@ async def test_a_designed_voice_is_known_even_when_the_refresh_after_it_fails(
 ) -> None:
     emulator.fail_next(503, "ServiceUnavailable", kind="enrollment")  # the list after the design
 
-    response = await _call(
+    response = await call_service(
         hass,
         setup_integration,
         "design_voice",
@@ -995,7 +970,7 @@ async def test_a_blank_media_selection_is_not_a_second_sample_source(
 async def test_design_voice_takes_blank_optional_fields_as_not_given(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry, blank: Any
 ) -> None:
-    response = await _call(
+    response = await call_service(
         hass,
         setup_integration,
         "design_voice",
@@ -1030,6 +1005,8 @@ async def test_a_blank_required_field_is_refused_by_name(
     service, field, key = case
     data = CALM_ANNOUNCER if service == "design_voice" else {"url": "https://example.com/a.wav"}
 
-    err = await _refused(hass, emulator, setup_integration, service, **(data | {field: blank}))
+    err = await refused_service(
+        hass, emulator, setup_integration, service, **(data | {field: blank})
+    )
 
     assert err.translation_key == key

@@ -12,6 +12,7 @@ from custom_components.qwen_tts.const import DOMAIN
 
 from .emulator import DashScopeEmulator, render_pcm
 from .tts_helpers import WAV, Speak, get_audio, wav_parts
+from .voice_services import call_service
 
 pytestmark = pytest.mark.usefixtures("tts_stack")
 
@@ -22,20 +23,13 @@ CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 
 async def clone(hass: HomeAssistant, entry: MockConfigEntry, name: str) -> str:
     """Clone a voice with ``qwen_tts.create_voice``; its id."""
-    response: Any = await hass.services.async_call(
-        DOMAIN,
-        "create_voice",
-        {"config_entry_id": entry.entry_id, "name": name, "url": SAMPLE_URL},
-        blocking=True,
-        return_response=True,
-    )
+    response = await call_service(hass, entry, "create_voice", name=name, url=SAMPLE_URL)
+    assert response is not None
     return str(response["voice"])
 
 
 async def delete(hass: HomeAssistant, entry: MockConfigEntry, voice: str) -> None:
-    await hass.services.async_call(
-        DOMAIN, "delete_voice", {"config_entry_id": entry.entry_id, "voice": voice}, blocking=True
-    )
+    await call_service(hass, entry, "delete_voice", voice=voice)
 
 
 def voices_spoken(emulator: DashScopeEmulator) -> list[str]:
@@ -100,13 +94,7 @@ Delete = Callable[[], object]
 
 async def _then_listed(hass: HomeAssistant, entry: MockConfigEntry, delete: Delete) -> None:
     delete()
-    await hass.services.async_call(
-        DOMAIN,
-        "list_voices",
-        {"config_entry_id": entry.entry_id},
-        blocking=True,
-        return_response=True,
-    )
+    await call_service(hass, entry, "list_voices")
 
 
 async def _then_refreshed(hass: HomeAssistant, entry: MockConfigEntry, delete: Delete) -> None:
