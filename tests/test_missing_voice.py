@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.qwen_tts.const import DOMAIN
 
+from .assist_pipelines import create_pipeline, start_run
 from .emulator import DashScopeEmulator
 from .tts_helpers import ENTITY_ID, WAV, Speak, get_audio
 from .voice_services import call_service
@@ -147,23 +148,9 @@ async def assist(hass: HomeAssistant) -> None:
 
 async def create_assistant(ws: Any, name: str, tts_voice: str) -> dict[str, Any]:
     """A voice assistant that answers with the account's profile and ``tts_voice``."""
-    fields = {
-        "conversation_engine": "conversation.home_assistant",
-        "conversation_language": "en",
-        "language": "en",
-        "name": name,
-        "stt_engine": None,
-        "stt_language": None,
-        "tts_engine": ENTITY_ID,
-        "tts_language": "en",
-        "tts_voice": tts_voice,
-        "wake_word_entity": None,
-        "wake_word_id": None,
-    }
-    await ws.send_json_auto_id({"type": "assist_pipeline/pipeline/create", **fields})
-    created = await ws.receive_json()
-    assert created["success"], created
-    return {**fields, "pipeline_id": created["result"]["id"]}
+    return await create_pipeline(
+        ws, name, tts_engine=ENTITY_ID, tts_language="en", tts_voice=tts_voice
+    )
 
 
 def assistant_issue(hass: HomeAssistant, pipeline: dict[str, Any]) -> ir.IssueEntry | None:
@@ -238,16 +225,7 @@ async def test_an_assistant_speaking_with_a_voice_gone_from_the_console_gets_its
 async def run_tts_stage(ws: Any, pipeline_id: str, text: str) -> dict[str, Any]:
     """Run ``pipeline_id``'s text-to-speech stage on ``text`` as a satellite does; the
     ``tts_output`` of its tts-end event (the URL the satellite fetches)."""
-    await ws.send_json_auto_id(
-        {
-            "type": "assist_pipeline/run",
-            "start_stage": "tts",
-            "end_stage": "tts",
-            "pipeline": pipeline_id,
-            "input": {"text": text},
-        }
-    )
-    assert (await ws.receive_json())["success"]
+    assert (await start_run(ws, pipeline_id, "tts", {"text": text}))["success"]
     async with asyncio.timeout(PIPELINE_TIMEOUT):
         while (event := (await ws.receive_json())["event"])["type"] != "tts-end":
             assert event["type"] != "error", event

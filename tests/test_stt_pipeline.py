@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.qwen_tts.const import CONF_STT_MODEL
 
+from .assist_pipelines import create_pipeline, start_run
 from .emulator import DashScopeEmulator, render_pcm
 from .sample_audio import FFMPEG
 
@@ -29,40 +30,13 @@ def _command(text: str) -> bytes:
 
 async def _pipeline(hass: HomeAssistant, ws: Any, language: str) -> str:
     """Create a voice assistant with the account's speech-to-text; return its id."""
-    await ws.send_json_auto_id(
-        {
-            "type": "assist_pipeline/pipeline/create",
-            "conversation_engine": "conversation.home_assistant",
-            "conversation_language": "en",
-            "language": "en",
-            "name": "Qwen",
-            "stt_engine": ENTITY_ID,
-            "stt_language": language,
-            "tts_engine": None,
-            "tts_language": None,
-            "tts_voice": None,
-            "wake_word_entity": None,
-            "wake_word_id": None,
-        }
-    )
-    created = await ws.receive_json()
-    assert created["success"], created
-    return str(created["result"]["id"])
+    created = await create_pipeline(ws, "Qwen", stt_engine=ENTITY_ID, stt_language=language)
+    return str(created["pipeline_id"])
 
 
 async def _start_stt(ws: Any, pipeline_id: str) -> dict[str, Any]:
     """Ask for a run of the pipeline's STT stage; Home Assistant's answer to the request."""
-    await ws.send_json_auto_id(
-        {
-            "type": "assist_pipeline/run",
-            "start_stage": "stt",
-            "end_stage": "stt",
-            "pipeline": pipeline_id,
-            "input": {"sample_rate": RATE},
-        }
-    )
-    answer: dict[str, Any] = await ws.receive_json()
-    return answer
+    return await start_run(ws, pipeline_id, "stt", {"sample_rate": RATE})
 
 
 async def _run(ws: Any, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
