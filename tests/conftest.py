@@ -24,7 +24,8 @@ from custom_components.qwen_tts.const import (
 )
 
 from .emulator import DashScopeEmulator
-from .tts_helpers import ENTITY_ID, FFMPEG, Served, Speak
+from .sample_audio import FFMPEG
+from .tts_helpers import ENTITY_ID, Served, Speak
 
 
 @pytest.fixture(autouse=True)

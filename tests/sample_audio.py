@@ -16,6 +16,17 @@ import lameenc
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
 
+def decode_command(rate: int, ffmpeg: str = FFMPEG) -> list[str]:
+    """ffmpeg reading any audio it knows on stdin, writing s16le mono PCM at ``rate`` Hz to
+    stdout (only errors on stderr)."""
+    return [
+        ffmpeg,
+        *["-v", "error", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar"],
+        str(rate),
+        "pipe:1",
+    ]
+
+
 def tone(seconds: float, rate: int, *, frequency: float = 220.0, amplitude: int = 8000) -> array:
     """A 16-bit sine tone."""
     return array(

@@ -18,7 +18,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.qwen_tts.const import DEFAULT_PROFILE
 
 from .emulator import DashScopeEmulator, render_pcm
-from .tts_helpers import ENTITY_ID, FFMPEG, WAV, decode, gather_until_failure
+from .sample_audio import FFMPEG
+from .tts_helpers import ENTITY_ID, WAV, decode, gather_until_failure
 
 MESSAGE = "Hello there. The washing machine is done."
 REALTIME_PROFILE = {**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}

@@ -36,7 +36,8 @@ from .fallback_engine import (
     add_backup_engine,
     backup_pcm,
 )
-from .tts_helpers import FFMPEG, SATELLITE, assert_finished_wav, decode, wav_parts
+from .sample_audio import FFMPEG
+from .tts_helpers import SATELLITE, assert_finished_wav, decode, wav_parts
 
 MESSAGE = "The front door has been open for ten minutes."
 OTHER = "Water leak in the basement."

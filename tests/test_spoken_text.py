@@ -20,8 +20,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.qwen_tts.chunking import join_sentences
 
 from .emulator import DashScopeEmulator, render_pcm
+from .sample_audio import FFMPEG
 from .test_chunking import NO_BREAK_SPACES, RUN_ON, SENTENCES, WHOLE_TOKENS, french_run_on
-from .tts_helpers import FFMPEG, WAV, decode, expected_pcm, spoken_texts
+from .tts_helpers import WAV, decode, expected_pcm, spoken_texts
 
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 TIMEOUT = 20

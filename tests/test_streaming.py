@@ -25,8 +25,8 @@ from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
+from .sample_audio import FFMPEG
 from .tts_helpers import (
-    FFMPEG,
     SATELLITE,
     WAV,
     expected_pcm,

@@ -10,11 +10,10 @@ import wave
 
 from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
-import imageio_ffmpeg
 
 from .emulator import RecordedRequest, render_pcm
+from .sample_audio import decode_command
 
-FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 ENTITY_ID = "tts.qwen_tts"
 WAV = {"preferred_format": "wav"}
 # What a voice satellite asks for; Home Assistant converts whatever it gets to this.
@@ -68,19 +67,7 @@ def assert_finished_wav(data: bytes) -> None:
 async def decode(data: bytes, sample_rate: int = 24000) -> bytes:
     """Any audio Home Assistant serves (WAV, MP3) decoded by ffmpeg to s16le mono PCM."""
     process = await asyncio.create_subprocess_exec(
-        FFMPEG,
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-i",
-        "pipe:0",
-        "-f",
-        "s16le",
-        "-ac",
-        "1",
-        "-ar",
-        str(sample_rate),
-        "pipe:1",
+        *decode_command(sample_rate),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import math
 import subprocess
 
+from tests.sample_audio import decode_command
+
 RATE = 16000
 
 
@@ -19,20 +21,7 @@ class Decoded:
 def decode(audio: bytes, ffmpeg: str) -> Decoded:
     """Decode ``audio`` (any format ffmpeg reads); raises AssertionError when it cannot."""
     result = subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-i",
-            "pipe:0",
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(RATE),
-            "pipe:1",
-        ],
+        decode_command(RATE, ffmpeg),
         input=audio,
         capture_output=True,
         check=False,
