@@ -179,27 +179,49 @@ async def test_account_unloaded_between_steps_aborts(
 # -- step 2: what the model supports -------------------------------------------------------------
 
 
-async def test_http_model_offers_its_voices_and_the_account_http_voices(
-    hass: HomeAssistant, setup_integration: MockConfigEntry
+@pytest.mark.parametrize(
+    ("model", "account", "not_offered", "model_voice"),
+    [
+        pytest.param(
+            "qwen3-tts-flash",
+            [(ANNOUNCER, "announcer (designed)"), (MOM, "mom (cloned)")],
+            [DAD, ROBOT],
+            "Cherry",
+            id="HTTP model -> the account's HTTP voices, then its own",
+        ),
+        pytest.param(
+            "qwen3-tts-flash-realtime",
+            [(ROBOT, "robot (designed)"), (DAD, "dad (cloned)")],
+            [MOM, ANNOUNCER],
+            "Ebona",
+            id="realtime model -> the account's realtime voices, then its own",
+        ),
+    ],
+)
+async def test_the_voice_step_offers_the_accounts_voices_for_the_model_then_the_models(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    *,
+    model: str,
+    account: list[tuple[str, str]],
+    not_offered: list[str],
+    model_voice: str,
 ) -> None:
-    result = await voice_step(hass, setup_integration, "qwen3-tts-flash")
+    result = await voice_step(hass, setup_integration, model)
     offered = options(result, CONF_VOICE)
 
-    assert offered[:2] == [
-        {"value": ANNOUNCER, "label": "announcer (designed)"},
-        {"value": MOM, "label": "mom (cloned)"},
-    ]
+    assert offered[:2] == [{"value": value, "label": label} for value, label in account]
     system = [o["value"] for o in offered[2:]]
-    assert set(system) == set(MODELS["qwen3-tts-flash"].voices)
+    assert set(system) == set(MODELS[model].voices)
     assert system[0] == "Cherry"
+    assert model_voice in system
     assert {
         "value": "Jada",
         "label": "Jada (female, Shanghainese): fast-paced, energetic Shanghai auntie",
     } in offered
-    assert DAD not in system
-    assert ROBOT not in system
+    assert not set(not_offered) & {o["value"] for o in offered}
     assert prefilled(result, CONF_VOICE) == "Cherry"
-    assert result["description_placeholders"] == {"model": "qwen3-tts-flash"}
+    assert result["description_placeholders"] == {"model": model}
 
 
 async def test_voice_labels_follow_home_assistants_language(
@@ -218,22 +240,6 @@ async def test_voice_labels_follow_home_assistants_language(
         "value": "Rocky",
         "label": "粤语-阿强 Rocky（男声，粤语）：幽默风趣的阿强，在线陪聊",
     } in offered
-
-
-async def test_realtime_model_offers_the_account_realtime_voices(
-    hass: HomeAssistant, setup_integration: MockConfigEntry
-) -> None:
-    result = await voice_step(hass, setup_integration, "qwen3-tts-flash-realtime")
-    offered = options(result, CONF_VOICE)
-
-    assert offered[:2] == [
-        {"value": ROBOT, "label": "robot (designed)"},
-        {"value": DAD, "label": "dad (cloned)"},
-    ]
-    values = [o["value"] for o in offered]
-    assert MOM not in values
-    assert ANNOUNCER not in values
-    assert "Ebona" in values
 
 
 _PICKS = [CONF_VOICE, CONF_LANGUAGE]
