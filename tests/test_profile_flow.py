@@ -410,12 +410,16 @@ def default_profile_id(entry: MockConfigEntry) -> str:
     return next(iter(entry.subentries))
 
 
+async def reconfigure(hass: HomeAssistant, entry: MockConfigEntry, **first: Any) -> dict[str, Any]:
+    """The reconfigure flow of the account's first profile; past its first step with ``first``."""
+    result = await entry.start_subentry_reconfigure_flow(hass, default_profile_id(entry))
+    return await submit(hass, result, **first) if first else result
+
+
 async def test_reconfigure_starts_from_the_profile(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
-    result = await setup_integration.start_subentry_reconfigure_flow(
-        hass, default_profile_id(setup_integration)
-    )
+    result = await reconfigure(hass, setup_integration)
 
     assert result["step_id"] == "user"
     assert prefilled(result, "name") == "Qwen TTS"
@@ -440,10 +444,9 @@ async def test_reconfigure_starts_from_the_profile(
 async def test_reconfigure_prefills_every_setting(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
-    result = await setup_integration.start_subentry_reconfigure_flow(
-        hass, default_profile_id(setup_integration)
+    result = await reconfigure(
+        hass, setup_integration, name="Qwen TTS", model="qwen3-tts-instruct-flash"
     )
-    result = await submit(hass, result, name="Qwen TTS", model="qwen3-tts-instruct-flash")
 
     assert prefilled(result, CONF_VOICE) == "Serena"
     assert prefilled(result, CONF_LANGUAGE) == "zh-HK"
@@ -458,8 +461,9 @@ async def test_reconfigure_renames_and_changes_the_model(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     subentry_id = default_profile_id(setup_integration)
-    result = await setup_integration.start_subentry_reconfigure_flow(hass, subentry_id)
-    result = await submit(hass, result, name="Bedtime", model="qwen3-tts-instruct-flash")
+    result = await reconfigure(
+        hass, setup_integration, name="Bedtime", model="qwen3-tts-instruct-flash"
+    )
     result = await submit(
         hass, result, voice="Serena", instructions="Whisper", optimize_instructions=False
     )
@@ -488,10 +492,7 @@ async def test_reconfigure_renames_and_changes_the_model(
 async def test_reconfigure_to_a_model_without_the_voice_falls_back_to_cherry(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
-    result = await setup_integration.start_subentry_reconfigure_flow(
-        hass, default_profile_id(setup_integration)
-    )
-    result = await submit(hass, result, name="Qwen TTS", model="qwen-tts")
+    result = await reconfigure(hass, setup_integration, name="Qwen TTS", model="qwen-tts")
 
     assert prefilled(result, CONF_VOICE) == "Cherry"
     assert CONF_INSTRUCTIONS not in fields(result)
@@ -508,9 +509,7 @@ async def test_reconfigure_to_a_model_without_the_voice_falls_back_to_cherry(
 async def test_reconfigure_of_a_not_loaded_account_aborts(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
-    result = await config_entry.start_subentry_reconfigure_flow(
-        hass, default_profile_id(config_entry)
-    )
+    result = await reconfigure(hass, config_entry)
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "entry_not_loaded"
@@ -621,8 +620,7 @@ async def test_reconfigure_shows_and_can_clear_the_fallback(
         setup_integration, subentry, data={**subentry.data, CONF_FALLBACK_ENGINE: backup_id}
     )
     await hass.async_block_till_done()
-    result = await setup_integration.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
-    result = await submit(hass, result, name="Qwen TTS", model="qwen3-tts-flash")
+    result = await reconfigure(hass, setup_integration, name="Qwen TTS", model="qwen3-tts-flash")
 
     assert prefilled(result, CONF_FALLBACK_ENGINE) == backup_id
 
