@@ -614,42 +614,55 @@ async def test_design_voice_saves_a_playable_preview_in_local_media(
     assert pcm_of(wav) == (render_pcm(PREVIEW_TEXT, 24000), 24000, 1)
 
 
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        pytest.param(
+            {
+                "name": "narrator",
+                "description": "A deep, slow male storyteller.",
+                "preview_text": PREVIEW_TEXT,
+                "target_model": "qwen3-tts-vd-realtime-2026-01-15",
+                "language": "zh-Hans",
+            },
+            {
+                "action": "create",
+                "target_model": "qwen3-tts-vd-realtime-2026-01-15",
+                "voice_prompt": "A deep, slow male storyteller.",
+                "preview_text": PREVIEW_TEXT,
+                "preferred_name": "narrator",
+                "language": "zh",
+            },
+            id="every field -> sent under DashScope's names, zh-Hans as zh",
+        ),
+        pytest.param(
+            {"name": "long", "description": "d" * 2048, "preview_text": "p" * 1024},
+            {
+                "action": "create",
+                "target_model": "qwen3-tts-vd-2026-01-26",
+                "voice_prompt": "d" * 2048,
+                "preview_text": "p" * 1024,
+                "preferred_name": "long",
+                "language": None,
+            },
+            id="the longest description and preview -> accepted and sent whole",
+        ),
+    ],
+)
 async def test_design_voice_sends_the_description_and_refreshes_the_voices(
-    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    given: dict[str, str],
+    sent: dict[str, str | None],
 ) -> None:
-    response = await call_service(
-        hass,
-        setup_integration,
-        "design_voice",
-        name="narrator",
-        description="A deep, slow male storyteller.",
-        preview_text=PREVIEW_TEXT,
-        target_model="qwen3-tts-vd-realtime-2026-01-15",
-        language="zh-Hans",
-    )
+    response = await call_service(hass, setup_integration, "design_voice", **given)
 
     (inputs,) = _designs(emulator)
-    assert {key: inputs.get(key) for key in _DESIGN_INPUT_KEYS} == {
-        "action": "create",
-        "target_model": "qwen3-tts-vd-realtime-2026-01-15",
-        "voice_prompt": "A deep, slow male storyteller.",
-        "preview_text": PREVIEW_TEXT,
-        "preferred_name": "narrator",
-        "language": "zh",
-    }
+    assert {key: inputs.get(key) for key in sent} == sent
     assert response is not None
-    assert response["target_model"] == "qwen3-tts-vd-realtime-2026-01-15"
-    _assert_knows_voice(setup_integration, "narrator", response["voice"])
-
-
-_DESIGN_INPUT_KEYS = {
-    "action",
-    "target_model",
-    "voice_prompt",
-    "preview_text",
-    "preferred_name",
-    "language",
-}
+    assert response["target_model"] == sent["target_model"]
+    _assert_knows_voice(setup_integration, given["name"], response["voice"])
 
 
 @pytest.mark.parametrize(
@@ -684,21 +697,6 @@ async def test_design_voice_refuses_what_dashscope_would_refuse(
         hass, emulator, setup_integration, "design_voice", **(CALM_ANNOUNCER | fields)
     )
     assert err.translation_key == key
-
-
-async def test_design_voice_accepts_the_longest_description_and_preview(
-    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
-) -> None:
-    response = await call_service(
-        hass,
-        setup_integration,
-        "design_voice",
-        name="long",
-        description="d" * 2048,
-        preview_text="p" * 1024,
-    )
-    assert response is not None
-    assert len(_designs(emulator)) == 1
 
 
 async def test_design_voice_needs_a_media_folder_before_anything_is_paid_for(
