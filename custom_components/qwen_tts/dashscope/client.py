@@ -237,6 +237,7 @@ class DashScopeClient:
         stripper = None if settings.response_format == "mp3" else LeadingHeaderStripper()
         finished = heard = False
         request_id: str | None = None
+        voice = settings.voice  # named by a refusal of the voice
         with transport_errors(what, self._api_key):
             resp = await watch.wait(
                 self._session.post(
@@ -249,17 +250,21 @@ class DashScopeClient:
             with transport_errors(what, self._api_key):
                 if resp.status >= 400:
                     body = await watch.wait(read_answer(resp, what))
-                    raise error_from_http(resp.status, resp.reason, body, secret=self._api_key)
+                    raise error_from_http(
+                        resp.status, resp.reason, body, secret=self._api_key, voice=voice
+                    )
                 if resp.content_type == "application/json":  # not a stream: an answer
                     data = parse_json_object(await watch.wait(read_answer(resp, what)), what)
                     raise (
-                        map_error_body(data, status=resp.status, secret=self._api_key)
+                        map_error_body(data, status=resp.status, secret=self._api_key, voice=voice)
                         if as_str(data.get("code"))
                         else ProtocolError(f"{what}: the service did not open an event stream")
                     )
             async with aclosing(_sse_frames(resp, watch)) as frames:
                 async for frame in frames:
-                    audio, finished, request_id, characters = self._sse_frame(frame, resp.status)
+                    audio, finished, request_id, characters = self._sse_frame(
+                        frame, resp.status, voice
+                    )
                     billed = characters if characters is not None else billed
                     if stripper is not None and audio:
                         audio = stripper.feed(audio)
@@ -271,9 +276,6 @@ class DashScopeClient:
                         # The final frame's usage covers the whole request.
                         self._used(characters=billed)
                         break
-        except VoiceNotFoundError as err:
-            err.voice = err.voice or settings.voice
-            raise
         finally:
             if not finished:
                 resp.close()  # stopped early or failed: drop the connection now
@@ -288,22 +290,23 @@ class DashScopeClient:
             )
 
     def _sse_frame(
-        self, frame: SSEFrame, http_status: int
+        self, frame: SSEFrame, http_status: int, voice: str
     ) -> tuple[bytes, bool, str | None, int | None]:
-        """Decode one frame: (audio bytes, whether it is the final ``stop`` frame, request id,
-        the ``usage.characters`` it reports)."""
+        """Decode one frame of a synthesis with ``voice``: (audio bytes, whether it is the
+        final ``stop`` frame, request id, the ``usage.characters`` it reports)."""
         if not frame.data.strip():
             if frame.is_error:
                 raise map_error_body(
                     {"message": "the service sent an error frame"},
                     status=frame.status or http_status,
                     secret=self._api_key,
+                    voice=voice,
                 )
             return b"", False, None, None
         data = parse_json_object(frame.data, "streaming synthesis")
         if frame.is_error or as_str(data.get("code")):
             status = frame.status if frame.status and frame.status >= 400 else None
-            raise map_error_body(data, status=status, secret=self._api_key)
+            raise map_error_body(data, status=status, secret=self._api_key, voice=voice)
         output = as_object(data.get("output"))
         encoded = as_str(as_object(output.get("audio")).get("data"))
         audio = self._b64(encoded, "streaming synthesis") if encoded else b""

@@ -57,10 +57,21 @@ class VoiceNotFoundError(DashScopeError):
     """BadRequest.VoiceNotFound or an invalid voice for the model.
 
     ``voice``: the voice (id or system voice name) the refused request asked for, when the
-    caller knows it.
+    request named one; the client builds the error with it where the request is made.
     """
 
-    voice: str | None = None
+    def __init__(
+        self,
+        message: str,
+        *,
+        voice: str | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        """Store the refused ``voice`` with the service's code, message and request id."""
+        super().__init__(message, code=code, request_id=request_id, status=status)
+        self.voice = voice
 
 
 class ModelNotFoundError(DashScopeError):
@@ -158,16 +169,23 @@ def map_error(
     message: str | None = None,
     request_id: str | None = None,
     secret: str | None = None,
+    voice: str | None = None,
 ) -> DashScopeError:
     """Build the exception for a DashScope failure: HTTP body, SSE error frame or realtime event.
 
-    ``secret`` (the API key) is scrubbed from the message should the service echo it.
+    ``secret`` (the API key) is scrubbed from the message should the service echo it;
+    ``voice`` is the voice the request asked for, named by a ``VoiceNotFoundError``.
     """
     text = redact(message or "", secret)
     if not text:
         text = f"HTTP {status}" if status is not None else "DashScope error"
     cls = error_class_for(status, code, text)
-    return cls(text, code=code or None, request_id=request_id or None, status=status)
+    code, request_id = code or None, request_id or None
+    if cls is VoiceNotFoundError:
+        return VoiceNotFoundError(
+            text, voice=voice, code=code, request_id=request_id, status=status
+        )
+    return cls(text, code=code, request_id=request_id, status=status)
 
 
 def map_error_body(
@@ -175,8 +193,10 @@ def map_error_body(
     *,
     status: int | None = None,
     secret: str | None = None,
+    voice: str | None = None,
 ) -> DashScopeError:
-    """Map an error body ``{"request_id", "code", "message" | "msg"}`` (or an ``error`` event)."""
+    """Map an error body ``{"request_id", "code", "message" | "msg"}`` (or an ``error`` event)
+    of a request for ``voice``."""
     message = body.get("message")
     if not isinstance(message, str) or not message:
         message = body.get("msg")
@@ -188,4 +208,5 @@ def map_error_body(
         message=message if isinstance(message, str) else None,
         request_id=request_id if isinstance(request_id, str) else None,
         secret=secret,
+        voice=voice,
     )

@@ -71,9 +71,10 @@ def parse_json_object(body: bytes | str, what: str) -> JsonObject:
 
 
 def error_from_http(
-    status: int, reason: str | None, body: bytes, *, secret: str | None
+    status: int, reason: str | None, body: bytes, *, secret: str | None, voice: str | None = None
 ) -> DashScopeError:
-    """Map a non-2xx HTTP answer: its JSON error body when there is one, else the status.
+    """Map a non-2xx HTTP answer (to a request for ``voice``, when it named one): its JSON
+    error body when there is one, else the status.
 
     An SSE request may be refused with an event stream holding one ``event:error`` frame:
     its ``data`` is read like a JSON body.
@@ -85,7 +86,7 @@ def error_from_http(
         except ValueError:
             continue
         if isinstance(data, Mapping):
-            return map_error_body(data, status=status, secret=secret)
+            return map_error_body(data, status=status, secret=secret, voice=voice)
     return map_error(status=status, message=f"HTTP {status} {reason or ''}".strip(), secret=secret)
 
 

@@ -20,7 +20,6 @@ from .errors import (
     DashScopeTimeoutError,
     IncompleteAudioError,
     ProtocolError,
-    VoiceNotFoundError,
     map_error,
     map_error_body,
     redact,
@@ -89,12 +88,15 @@ class RealtimeConnection:
         model: str,
         *,
         timeout: float,
+        voice: str | None = None,
     ) -> None:
-        """Prepare the session; nothing is sent before ``__aenter__``."""
+        """Prepare the session; nothing is sent before ``__aenter__``. ``voice``: the voice
+        the session speaks with, named by a refusal of it."""
         self._http = session
         self._url = url
         self._api_key = api_key
         self._model = model
+        self._voice = voice
         self._timeout = timeout
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
@@ -245,8 +247,13 @@ class RealtimeConnection:
                 return event
 
     def _error_event(self, event: JsonObject) -> DashScopeError:
+        """The failure an ``error`` event tells (a refused voice names the session's)."""
         body = as_object(event.get("error"))
-        return map_error_body({"request_id": event.get("request_id"), **body}, secret=self._api_key)
+        return map_error_body(
+            {"request_id": event.get("request_id"), **body},
+            secret=self._api_key,
+            voice=self._voice,
+        )
 
     async def _read_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Move every event to the queue until the socket ends; an error ``_received`` makes
@@ -361,7 +368,12 @@ class RealtimeSession(RealtimeConnection):
         self._on_usage = on_usage
         bounds = bounds or StreamBounds()
         super().__init__(
-            session, url, api_key, settings.model, timeout=min(timeout, bounds.first_audio)
+            session,
+            url,
+            api_key,
+            settings.model,
+            timeout=min(timeout, bounds.first_audio),
+            voice=settings.voice,
         )
         self.settings = settings
         self.bounds = bounds
@@ -394,14 +406,6 @@ class RealtimeSession(RealtimeConnection):
             "sample_rate": s.sample_rate,
             **s.optional_parameters(),
         }
-
-    @override
-    def _error_event(self, event: JsonObject) -> DashScopeError:
-        """A refused voice names the voice this session asked for."""
-        err = super()._error_event(event)
-        if isinstance(err, VoiceNotFoundError):
-            err.voice = err.voice or self.settings.voice
-        return err
 
     @override
     def _owed_watch(self) -> ProgressWatch | None:
