@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
-    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
@@ -35,6 +34,7 @@ from .const import (
     SUBENTRY_TTS,
     endpoint_from_data,
 )
+from .coordinator import QwenTTSConfigEntry
 from .dashscope import (
     REGION_BASE_URLS,
     AccountError,
@@ -269,7 +269,9 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
             ],
         )
 
-    def _async_update_entry(self, entry: ConfigEntry, data: dict[str, Any]) -> ConfigFlowResult:
+    def _async_update_entry(
+        self, entry: QwenTTSConfigEntry, data: dict[str, Any]
+    ) -> ConfigFlowResult:
         """Store new account data and reload the account.
 
         A loaded account reloads through its update listener when something changed; one that
@@ -310,7 +312,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+    def async_get_options_flow(config_entry: QwenTTSConfigEntry) -> OptionsFlow:
         """The account's speech-to-text options."""
         return AccountOptionsFlow()
 
@@ -318,7 +320,7 @@ class QwenTTSConfigFlow(ConfigFlow, domain=DOMAIN):
     @callback
     @override
     def async_get_supported_subentry_types(
-        cls, config_entry: ConfigEntry
+        cls, config_entry: QwenTTSConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Voice profiles: one TTS entity each."""
         return {SUBENTRY_TTS: ProfileSubentryFlow}
