@@ -9,7 +9,7 @@ came before it; whatever is still running is cancelled however the stream ends.
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine
 from contextlib import aclosing
 from typing import Any
 
@@ -85,7 +85,7 @@ class SentencePipeline:
         finally:
             await cancel_and_wait(*self._tasks)
 
-    def _spawn(self, coro: Any, what: str) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None], what: str) -> None:
         task = asyncio.create_task(coro, name=f"{DOMAIN} sentences {what}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -245,7 +245,7 @@ class SpeechStream(Speech):
                     items.put_nowait(None)
 
             writer = asyncio.create_task(write(), name=f"{DOMAIN} realtime text")
-            writer.add_done_callback(lambda task: _report_failure(task, items))
+            writer.add_done_callback(lambda task: _pass_on_failure(task, items))
             reader = asyncio.create_task(read(), name=f"{DOMAIN} realtime audio")
             try:
                 while (item := await items.get()) is not None:
@@ -304,7 +304,10 @@ async def _once(message: str) -> AsyncGenerator[str]:
     yield message
 
 
-def _report_failure(task: asyncio.Task[None], items: asyncio.Queue[Any]) -> None:
+def _pass_on_failure(
+    task: asyncio.Task[None], items: asyncio.Queue[bytes | BaseException | None]
+) -> None:
+    """Hand the failure of the task writing the text to the reader of the audio."""
     if not task.cancelled() and (err := task.exception()) is not None:
         items.put_nowait(err)
 

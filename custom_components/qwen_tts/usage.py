@@ -10,7 +10,7 @@ Assistant's cache never reaches the service, so it counts nothing.
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_time
@@ -148,7 +148,7 @@ class UsageTracker:
         )
 
     @callback
-    def _async_month_started(self, _now: Any) -> None:
+    def _async_month_started(self, _now: datetime) -> None:
         if self._roll_over():
             self._notify()
         self._schedule_reset()
