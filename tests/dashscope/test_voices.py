@@ -104,19 +104,6 @@ async def test_design_returns_the_voice_and_a_decodable_wav_preview(
     assert request.body["parameters"] == {"sample_rate": 24000, "response_format": "wav"}
 
 
-async def test_query_designed_voice_returns_its_prompt(client: DashScopeClient) -> None:
-    designed = await client.design_voice(
-        name="narrator",
-        description="A warm storyteller.",
-        preview_text="Once upon a time, in a land far away.",
-        target_model=VD_MODEL,
-    )
-    found = await client.query_designed_voice(designed.voice.voice)
-    assert found.voice == designed.voice.voice
-    assert found.name == "narrator"
-    assert found.extra["voice_prompt"] == "A warm storyteller."
-
-
 async def test_list_voices_returns_cloned_and_designed_voices(
     client: DashScopeClient,
 ) -> None:

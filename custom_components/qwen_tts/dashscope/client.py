@@ -64,7 +64,6 @@ LIST_PAGE_SIZE = 100
 _CUSTOMIZATION_WHAT = {
     "list": "the voice list",
     "create": "creating the voice",
-    "query": "the voice's details",
     "delete": "deleting the voice",
 }
 # One SSE event carries a fraction of a second of audio (tens of kB of base64).
@@ -526,14 +525,6 @@ class DashScopeClient:
                 f"the {what} answer holds no voice id", request_id=as_str(answer.get("request_id"))
             )
         return voice
-
-    async def query_designed_voice(self, voice: str) -> AccountVoice:
-        """Details of one designed voice (``voice_prompt``, ``preview_text`` in ``extra``)."""
-        data = await self._customize(DESIGN_MODEL, {"action": "query", "voice": voice})
-        output = as_object(data.get("output"))
-        found = parse_voice(output, VoiceKind.DESIGNED, fallback_voice=voice)
-        assert found is not None  # fallback_voice is never empty
-        return found
 
     async def delete_voice(self, voice: str) -> None:
         """Delete a cloned (``qwen-tts-vc-``) or designed (``qwen-tts-vd-``) voice by id.

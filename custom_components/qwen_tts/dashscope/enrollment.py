@@ -36,16 +36,15 @@ def parse_voice(
     item: JsonObject,
     kind: VoiceKind,
     *,
-    fallback_voice: str | None = None,
     fallback_model: str | None = None,
     fallback_name: str | None = None,
 ) -> AccountVoice | None:
-    """Build an ``AccountVoice`` from a ``voice_list`` entry or a create/query ``output`` of
-    the enrollment (cloned) or design (designed) API.
+    """Build an ``AccountVoice`` from a ``voice_list`` entry or a ``create`` output of the
+    enrollment (cloned) or design (designed) API.
 
     Returns ``None`` when the entry has no voice id at all. Unknown fields go to ``extra``.
     """
-    voice = as_str(item.get("voice")) or fallback_voice
+    voice = as_str(item.get("voice"))
     if not voice:
         return None
     target_model = as_str(item.get("target_model")) or fallback_model or ""

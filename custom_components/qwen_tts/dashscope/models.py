@@ -112,7 +112,6 @@ class RecognitionRequest:
     mime_type: str = "audio/wav"
     language: str | None = None
     context: str | None = None
-    enable_itn: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ from .models import RecognitionRequest, Transcript
 
 # The service refuses a data URI above 10 MB (the audio itself may be 5 minutes long).
 MAX_DATA_URI_BYTES = 10 * 1024 * 1024
-MAX_AUDIO_SECONDS = 300
 
 
 def recognition_payload(request: RecognitionRequest) -> JsonObject:
@@ -28,8 +27,6 @@ def recognition_payload(request: RecognitionRequest) -> JsonObject:
     asr_options: JsonObject = {}
     if request.language:
         asr_options["language"] = request.language
-    if request.enable_itn is not None:
-        asr_options["enable_itn"] = request.enable_itn
     return {
         "model": request.model,
         "input": {

@@ -24,8 +24,6 @@ PARTIAL = "conversation.item.input_audio_transcription.text"
 COMPLETED = "conversation.item.input_audio_transcription.completed"
 FAILED = "conversation.item.input_audio_transcription.failed"
 SAMPLE_WIDTH = 2
-# The service takes at most 60 s of continuous audio per utterance in manual mode.
-MAX_UTTERANCE_SECONDS = 60
 # Once the audio ended: the longest wait for the next transcription event.
 ANSWER_TIMEOUT = 10.0
 
