@@ -3,7 +3,7 @@
 import pytest
 
 from custom_components.qwen_tts.dashscope import errors as ds
-from custom_components.qwen_tts.health import (
+from custom_components.qwen_tts.service_status import (
     ServiceStatus,
     StatusTracker,
     is_service_failure,

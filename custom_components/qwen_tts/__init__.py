@@ -13,9 +13,9 @@ from .const import DOMAIN, SUBENTRY_TTS, endpoint_from_data
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry, QwenTTSRuntimeData
 from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
-from .health import StatusTracker
 from .pipeline_repairs import async_update_pipeline_issues
 from .repairs import async_delete_voice_issues, async_update_voice_issues
+from .service_status import StatusTracker
 from .services import async_setup_services
 from .tts_cache import KnownVoices, async_clear_tts_cache
 from .usage import UsageTracker

@@ -31,7 +31,7 @@ from .dashscope import (
     Region,
     VoiceNotFoundError,
 )
-from .health import StatusTracker
+from .service_status import StatusTracker
 from .tts_cache import KnownVoices
 from .usage import UsageTracker
 

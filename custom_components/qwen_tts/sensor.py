@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import QwenTTSConfigEntry
 from .entity import AccountEntity
-from .health import ServiceStatus, StatusTracker
+from .service_status import ServiceStatus, StatusTracker
 from .usage import UsageTracker
 
 # State only changes when a call reports; nothing is polled.

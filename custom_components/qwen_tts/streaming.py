@@ -53,8 +53,8 @@ from .dashscope import (
 )
 from .errors import validation_error
 from .fallback import Fallback, TextTape
-from .health import is_service_failure
 from .sentence_pipeline import SentencePipeline, Synthesize, cancel_and_wait
+from .service_status import is_service_failure
 from .speakable import speakable
 from .speech import OutputFormat, SpeechPlan
 
