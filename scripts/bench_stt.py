@@ -1,7 +1,7 @@
 """Speech-to-text latency: the end of speech to the transcript, over both recognition paths.
 
-Runs the code the STT entity runs (``listening.recognize_once`` / ``transcribe_live`` with a
-real ``DashScopeClient``) against the emulator. The command is streamed at real time in 20 ms
+Runs the code the STT entity runs (``stt_recognition.recognize_once`` / ``transcribe_live``
+with a real ``DashScopeClient``) against the emulator. The command is streamed at real time in 20 ms
 chunks, as a satellite sends it; the stream ends right after the last chunk, as Home
 Assistant's voice activity detection ends it. The emulator's latency model: the service
 answers ``RECOGNITION_DELAY`` after it has the whole audio, and works through audio at
@@ -15,7 +15,7 @@ from contextlib import aclosing
 import statistics
 
 from custom_components.qwen_tts.dashscope import DashScopeClient
-from custom_components.qwen_tts.listening import Command, recognize_once, transcribe_live
+from custom_components.qwen_tts.stt_recognition import Command, recognize_once, transcribe_live
 from tests.emulator import DashScopeEmulator, render_pcm
 
 RATE = 16000

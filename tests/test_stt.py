@@ -380,7 +380,7 @@ async def test_a_service_that_hangs_gives_an_error_result_in_bounded_time(
     model: str,
 ) -> None:
     monkeypatch.setattr("custom_components.qwen_tts.stt.RECOGNITION_TIMEOUT", 0.5)
-    monkeypatch.setattr("custom_components.qwen_tts.listening.ANSWER_TIMEOUT", 0.5)
+    monkeypatch.setattr("custom_components.qwen_tts.stt_recognition.ANSWER_TIMEOUT", 0.5)
     entity = await setup_stt(hass, config_entry, **{CONF_STT_MODEL: model})
     emulator.recognition_delay = 30
 
@@ -482,7 +482,7 @@ async def test_audio_that_stops_without_ending_is_an_error_result_in_bounded_tim
         yield b""  # pragma: no cover - never reached
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("custom_components.qwen_tts.listening.AUDIO_IDLE_TIMEOUT", 0.3)
+        patch.setattr("custom_components.qwen_tts.stt_recognition.AUDIO_IDLE_TIMEOUT", 0.3)
         async with asyncio.timeout(5):
             result = await entity.internal_async_process_audio_stream(metadata(), stalled())
 

@@ -13,8 +13,8 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .asr import DEFAULT_STT_MODEL, STT_MODEL_PREFIX, STT_MODELS
 from .const import CONF_STT_AUTO_LANGUAGE, CONF_STT_CONTEXT, CONF_STT_MODEL
+from .stt_catalogue import DEFAULT_STT_MODEL, STT_MODEL_PREFIX, STT_MODELS
 
 # The service reads at most 10,000 tokens of context; a character is at most one token.
 MAX_CONTEXT_CHARS = 10_000

@@ -21,7 +21,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .asr import DEFAULT_STT_MODEL, STT_LANGUAGE_TAGS, asr_language_for, is_realtime_stt_model
 from .const import (
     CONF_STT_AUTO_LANGUAGE,
     CONF_STT_CONTEXT,
@@ -32,8 +31,14 @@ from .const import (
 from .coordinator import QwenTTSConfigEntry, report_failure, report_success
 from .dashscope import DashScopeClient, DashScopeError, TranscriptUpdate
 from .entity import AccountEntity
-from .listening import AudioStalledError, Command, recognize_once, transcribe_live
+from .stt_catalogue import (
+    DEFAULT_STT_MODEL,
+    STT_LANGUAGE_TAGS,
+    asr_language_for,
+    is_realtime_stt_model,
+)
 from .stt_problems import Problems
+from .stt_recognition import AudioStalledError, Command, recognize_once, transcribe_live
 
 # One command at a time per entity is what Assist does; more would just queue at the service.
 PARALLEL_UPDATES = 0

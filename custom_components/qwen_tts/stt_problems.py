@@ -17,7 +17,7 @@ from .dashscope import (
     RateLimitError,
     ServiceError,
 )
-from .listening import Command
+from .stt_recognition import Command
 
 # Most specific first: DashScopeTimeoutError is a DashScopeConnectionError.
 _ADVICE: tuple[tuple[type[DashScopeError], str, str], ...] = (

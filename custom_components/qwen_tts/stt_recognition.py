@@ -12,7 +12,6 @@ import contextlib
 from contextlib import aclosing
 from dataclasses import dataclass
 
-from .asr import is_realtime_stt_model
 from .dashscope import (
     RECOGNITION_SAMPLE_RATE,
     DashScopeClient,
@@ -22,6 +21,7 @@ from .dashscope import (
     TranscriptUpdate,
     pcm_to_wav,
 )
+from .stt_catalogue import is_realtime_stt_model
 
 SAMPLE_WIDTH = 2
 BYTES_PER_SECOND = RECOGNITION_SAMPLE_RATE * SAMPLE_WIDTH
