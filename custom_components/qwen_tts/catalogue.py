@@ -1,4 +1,6 @@
-"""The Qwen-TTS catalogue: models and system voices (and which speak a language)."""
+"""The Qwen-TTS catalogue: models and system voices (and which speak a language), and the
+voices a picker offers for a model (the account's cloned and designed ones, then the
+system voices), labelled in the user's language."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass

@@ -138,9 +138,10 @@ class Fallback:
         """The whole text spoken by the fallback, in ``output``'s format and shape.
 
         ``language`` and ``options`` are the call's (they name the message in Home
-        Assistant's cache). ``err`` is the service's failure; it is raised again when the fallback cannot speak
-        either. A WAV comes as one file with its real sizes when ``finished_file`` and the
-        text is complete, else with the streaming header, as the profile's own audio would.
+        Assistant's cache). ``err`` is the service's failure; it is raised again when the
+        fallback cannot speak either. A WAV comes as one file with its real sizes when
+        ``finished_file`` and the text is complete, else with the streaming header, as the
+        profile's own audio would.
         """
         if not self.active:
             self.active = True

@@ -1,4 +1,4 @@
-"""Voice enrollment samples: read them, check them against DashScope's limits, fix what can be fixed.
+"""Voice enrollment samples: check them against DashScope's limits, fix what can be fixed.
 
 A sample is recognised by its content (WAV, MP3 or M4A magic bytes), never by its file name.
 Whatever DashScope would refuse (too short, too long, below 24 kHz, over 10 MB once base64

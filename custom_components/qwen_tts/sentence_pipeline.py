@@ -1,10 +1,11 @@
 """Sentence requests synthesized side by side, their audio yielded strictly in order.
 
-Text (whole, or streaming in) is cut at sentence boundaries into requests; the first starts
-at once, later ones are pipelined, at most ``MAX_IN_FLIGHT`` synthesizing at a time and at
-most ``MAX_AHEAD`` started but not yet yielded in full (which bounds the audio held back for
-ordering). A failure, of a request or of the text, is raised in order, after the audio that
-came before it; whatever is still running is cancelled however the stream ends.
+Text (whole, or streaming in) becomes sentence requests, cut and joined by ``chunking.py``;
+this module only schedules them: the first starts at once, later ones are pipelined, at
+most ``MAX_IN_FLIGHT`` synthesizing at a time and at most ``MAX_AHEAD`` started but not yet
+yielded in full (which bounds the audio held back for ordering). A failure, of a request or
+of the text, is raised in order, after the audio that came before it; whatever is still
+running is cancelled however the stream ends.
 """
 
 import asyncio

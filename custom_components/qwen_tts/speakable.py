@@ -12,8 +12,9 @@ alike, holding back only what may still turn out to be markup:
 - code spans lose their backticks, code fences their fence lines (the code is kept);
 - links and images keep their text (``[the docs](https://…)`` is "the docs", an image its alt
   text); footnote marks (``[^1]``), reference definitions and HTML tags go (``[1]``,
-  ``arr[0]`` and ``Array<String>`` are text); character entities (``&amp;``) are decoded; tables lose their pipes and separator rows
-  (cells are read with commas), horizontal rules go;
+  ``arr[0]`` and ``Array<String>`` are text); character entities (``&amp;``) are decoded;
+  tables lose their pipes and separator rows (cells are read with commas), horizontal rules
+  go;
 - a bare URL or an autolink (``https://www.example.com/a/b?c=d``) is said by its host
   (``example.com``), never letter by letter and never cut in two; e-mail addresses stay.
 

@@ -10,8 +10,8 @@ yielded as soon as each piece of audio arrives:
   ``session.finish`` follows the last one, while the audio deltas are read concurrently.
 - sentences: text that is complete up front, or any text for an HTTP-only model or voice, is
   cut at sentence boundaries into requests (SSE synthesis, or one realtime session each for a
-  realtime-only voice); the first starts at once, later ones are pipelined and their audio
-  is yielded strictly in order (``sentence_pipeline.py``).
+  realtime-only voice; ``chunking.py``); the first starts at once, later ones are pipelined
+  and their audio is yielded strictly in order (``sentence_pipeline.py``).
 
 The stream is MP3 straight from the service, or s16le mono PCM at the rate the service was
 asked for in a WAV: with the streaming header (sizes 0xFFFFFFFF) while it streams, or with its

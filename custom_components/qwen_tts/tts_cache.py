@@ -15,8 +15,8 @@ cache once the audio is complete). Two things can make an entry speak wrongly:
   message, so ``async_forget_message`` is the one place that reads its cache structures
   (``SpeechManager.mem_cache`` / ``file_cache``, the key ``KEY_PATTERN`` and
   ``_hash_options``, alike in every release hacs.json admits; the fallback tests run
-  against them). A live text stream (Assist) is cached under a random key and never stored on disk:
-  nothing to remove there.
+  against them). A live text stream (Assist) is cached under a random key and never
+  stored on disk: nothing to remove there.
 """
 
 import asyncio

@@ -2,8 +2,8 @@
 Assistant.
 
 The public surface: the client and its endpoint and bounds, the typed requests and results,
-the exceptions, and the few audio helpers a caller of the client needs (WAV framing of the
-PCM it yields, the names of account voices).
+the exceptions, and the few helpers a caller of the client needs: WAV framing of the PCM
+it yields and reading a WAV's header (a voice sample), and the names of account voices.
 """
 
 from .bounds import StreamBounds
