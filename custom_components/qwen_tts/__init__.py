@@ -9,8 +9,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN, SUBENTRY_TTS, endpoint_from_data
-from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry, QwenTTSRuntimeData
+from .const import DOMAIN, endpoint_from_data
+from .coordinator import (
+    AccountVoicesCoordinator,
+    QwenTTSConfigEntry,
+    QwenTTSRuntimeData,
+    voice_profiles,
+)
 from .dashscope import DashScopeClient, StreamBounds
 from .entity import async_ensure_account_device
 from .pipeline_repairs import async_update_pipeline_issues
@@ -87,9 +92,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
 def _profiles(entry: QwenTTSConfigEntry) -> dict[str, dict[str, Any]]:
     """{subentry id: settings} of the account's voice profiles."""
     return {
-        subentry_id: dict(subentry.data)
-        for subentry_id, subentry in entry.subentries.items()
-        if subentry.subentry_type == SUBENTRY_TTS
+        subentry_id: dict(subentry.data) for subentry_id, subentry in voice_profiles(entry).items()
     }
 
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import override
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .catalogue import newest_first
-from .const import CONF_REGION, DOMAIN, LOGGER
+from .const import CONF_REGION, DOMAIN, LOGGER, SUBENTRY_TTS
 from .dashscope import (
     AccountVoice,
     AuthError,
@@ -152,6 +152,15 @@ class QwenTTSRuntimeData:
 
 
 type QwenTTSConfigEntry = ConfigEntry[QwenTTSRuntimeData]
+
+
+def voice_profiles(entry: QwenTTSConfigEntry) -> dict[str, ConfigSubentry]:
+    """{subentry id: subentry} of the account's voice profiles (one tts entity each)."""
+    return {
+        subentry_id: subentry
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_TTS
+    }
 
 
 def refused_key_translation_key(entry: QwenTTSConfigEntry | None, key: str) -> str:

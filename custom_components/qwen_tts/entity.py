@@ -1,7 +1,7 @@
 """The account's service device, shared by the account's own entities."""
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
@@ -28,6 +28,15 @@ def async_ensure_account_device(hass: HomeAssistant, entry: QwenTTSConfigEntry) 
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
+
+
+def profile_entity_ids(hass: HomeAssistant, entry_id: str) -> list[str]:
+    """The entity ids of account ``entry_id``'s voice profiles (its tts entities)."""
+    return [
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+        if entity.domain == "tts"
+    ]
 
 
 class AccountEntity(Entity):

@@ -11,11 +11,12 @@ its voice).
 """
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
 from .dashscope import friendly_name, model_for_voice
+from .entity import profile_entity_ids
 
 ISSUE_PIPELINE_VOICE = "pipeline_voice"
 ASSIST_PIPELINE = "assist_pipeline"
@@ -35,11 +36,7 @@ def async_update_pipeline_issues(
             async_get_pipelines,
         )
 
-        engines = {
-            entity.entity_id
-            for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-            if entity.domain == "tts"
-        }
+        engines = set(profile_entity_ids(hass, entry.entry_id))
         for pipeline in async_get_pipelines(hass):
             voice = pipeline.tts_voice
             if (

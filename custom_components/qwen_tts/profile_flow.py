@@ -49,6 +49,7 @@ from .const import (
     DOMAIN,
     SUBENTRY_TTS,
 )
+from .entity import profile_entity_ids
 from .languages import SUPPORTED_LANGUAGES
 
 _RATE_SELECTOR = NumberSelector(
@@ -100,15 +101,6 @@ def fallback_error(hass: HomeAssistant, entry_id: str, engine: str) -> str | Non
             return None
         current = subentry.data.get(CONF_FALLBACK_ENGINE)
     return "fallback_cycle" if current else None
-
-
-def account_engines(hass: HomeAssistant, entry_id: str) -> list[str]:
-    """The tts entities of account ``entry_id`` (never a fallback of its own profiles)."""
-    return [
-        entity.entity_id
-        for entity in er.async_entries_for_config_entry(er.async_get(hass), entry_id)
-        if entity.domain == "tts"
-    ]
 
 
 class ProfileSubentryFlow(ConfigSubentryFlow):
@@ -221,7 +213,9 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
                 fields[probatio.Required(key, default=self._profile.get(key, default))] = selector
         fields[probatio.Optional(CONF_FALLBACK_ENGINE)] = EntitySelector(
             EntitySelectorConfig(
-                domain="tts", exclude_entities=account_engines(self.hass, entry.entry_id)
+                # Never a profile of the same account: it fails together with it.
+                domain="tts",
+                exclude_entities=profile_entity_ids(self.hass, entry.entry_id),
             )
         )
         suggested = (CONF_LANGUAGE, CONF_INSTRUCTIONS, CONF_FALLBACK_ENGINE)

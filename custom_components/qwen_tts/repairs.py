@@ -15,8 +15,8 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .catalogue import MODELS, SYSTEM_VOICES, account_voice_options, voice_options
-from .const import CONF_MODEL, CONF_VOICE, DOMAIN, SUBENTRY_TTS
-from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
+from .const import CONF_MODEL, CONF_VOICE, DOMAIN
+from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry, voice_profiles
 from .dashscope import AccountVoice, friendly_name
 
 ISSUE_DELETED_VOICE = "deleted_voice"
@@ -43,11 +43,7 @@ def async_update_voice_issues(
 
     ``deleted`` names the voice that was just deleted, for a friendlier message.
     """
-    profiles = {
-        subentry_id: subentry
-        for subentry_id, subentry in entry.subentries.items()
-        if subentry.subentry_type == SUBENTRY_TTS
-    }
+    profiles = voice_profiles(entry)
     for issue_id, subentry_id in _voice_issues(hass, entry.entry_id):
         if subentry_id not in profiles:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

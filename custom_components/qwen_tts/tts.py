@@ -37,9 +37,8 @@ from .const import (
     DEFAULT_VOICE,
     DOMAIN,
     LOGGER,
-    SUBENTRY_TTS,
 )
-from .coordinator import QwenTTSConfigEntry, report_failure, report_success
+from .coordinator import QwenTTSConfigEntry, report_failure, report_success, voice_profiles
 from .dashscope import DashScopeError
 from .entity import MANUFACTURER
 from .errors import to_ha_error, validation_error
@@ -78,12 +77,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one entity per voice profile."""
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_TTS:
-            async_add_entities(
-                [QwenTTSEntity(hass, entry, subentry)],
-                config_subentry_id=subentry.subentry_id,
-            )
+    for subentry_id, subentry in voice_profiles(entry).items():
+        async_add_entities([QwenTTSEntity(hass, entry, subentry)], config_subentry_id=subentry_id)
 
 
 class QwenTTSEntity(TextToSpeechEntity):
