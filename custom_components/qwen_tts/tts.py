@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing, contextmanager
+import copy
 from typing import Any, override
 
 from homeassistant.components.tts import (
@@ -234,5 +235,6 @@ class QwenTTSEntity(TextToSpeechEntity):
             return resolve_plan(self._profile, options, language, voices)
         except MissingVoiceError as err:
             if voices.last_error is not None:
-                raise voices.last_error from err
+                # A copy: the refresh's own error is left as the client raised it.
+                raise copy.copy(voices.last_error) from err
             raise
