@@ -5,7 +5,6 @@ system voices), labelled in the user's language."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from homeassistant.helpers.selector import SelectOptionDict
 
@@ -105,12 +104,24 @@ class ModelInfo:
 
 
 _CN = frozenset({Region.CN, Region.CUSTOM})
-_QWEN_TTS_FAMILY: dict[str, Any] = {
-    "regions": _CN,
-    "text_limit": 512,
-    "cost": token_cost,
-    "output_formats": False,
-}
+
+
+def _qwen_tts_family(
+    name: str, transport: Transport, voices: frozenset[str], *, prosody: bool = True
+) -> ModelInfo:
+    """A model of the ``qwen-tts`` family: Beijing only, 512 tokens a request, 24 kHz PCM."""
+    return ModelInfo(
+        name,
+        transport,
+        voices,
+        prosody=prosody,
+        regions=_CN,
+        text_limit=512,
+        cost=token_cost,
+        output_formats=False,
+    )
+
+
 MODELS: dict[str, ModelInfo] = {
     m.name: m
     for m in (
@@ -135,15 +146,9 @@ MODELS: dict[str, ModelInfo] = {
             _INSTRUCT,
             instructions=True,
         ),
-        ModelInfo("qwen-tts", Transport.HTTP, _QWEN_TTS, **_QWEN_TTS_FAMILY),
-        ModelInfo("qwen-tts-latest", Transport.HTTP, _QWEN_TTS_LATEST, **_QWEN_TTS_FAMILY),
-        ModelInfo(
-            "qwen-tts-realtime",
-            Transport.REALTIME,
-            _QWEN_TTS_LATEST,
-            prosody=False,
-            **_QWEN_TTS_FAMILY,
-        ),
+        _qwen_tts_family("qwen-tts", Transport.HTTP, _QWEN_TTS),
+        _qwen_tts_family("qwen-tts-latest", Transport.HTTP, _QWEN_TTS_LATEST),
+        _qwen_tts_family("qwen-tts-realtime", Transport.REALTIME, _QWEN_TTS_LATEST, prosody=False),
     )
 }
 
@@ -172,20 +177,16 @@ def is_account_voice_model(model: str) -> bool:
 
 def model_info(model: str) -> ModelInfo:
     """What ``model`` accepts; a model missing from the catalogue (a dated snapshot, a vc/vd
-    model) is described from its name: Qwen3 limits, no instructions unless ``instruct``."""
+    model) is described from its name: the ``qwen-tts`` family's limits for ``qwen-tts*``,
+    else Qwen3 limits, no instructions unless ``instruct``."""
     if info := MODELS.get(model):
         return info
-    family = model.startswith("qwen-tts")
-    return ModelInfo(
-        model,
-        Transport.REALTIME if is_realtime_model(model) else Transport.HTTP,
-        frozenset(),
-        instructions="instruct" in model,
-        text_limit=512 if family else 600,
-        cost=token_cost if family else char_cost,
-        prosody=not (family and is_realtime_model(model)),
-        output_formats=not family,
-    )
+    transport = Transport.REALTIME if is_realtime_model(model) else Transport.HTTP
+    if model.startswith("qwen-tts"):
+        return _qwen_tts_family(
+            model, transport, frozenset(), prosody=transport is not Transport.REALTIME
+        )
+    return ModelInfo(model, transport, frozenset(), instructions="instruct" in model)
 
 
 def models_for_region(region: Region | str) -> list[str]:
