@@ -5,6 +5,7 @@ import base64
 import binascii
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from typing import override
 
 import aiohttp
 
@@ -543,6 +544,7 @@ class DashScopeClient:
             except VoiceNotFoundError:
                 raise err from None
 
+    @override
     def __repr__(self) -> str:
         """Describe the client without its key."""
         return f"DashScopeClient({self.endpoint.http_base!r})"

@@ -1,5 +1,6 @@
 """Realtime WebSocket sessions (one socket = one session): the shared connection, and synthesis."""
 
+from abc import ABC, abstractmethod
 import asyncio
 import base64
 import binascii
@@ -69,7 +70,7 @@ def _event(item: _Event, closed: type[DashScopeError], message: str) -> JsonObje
     return item
 
 
-class RealtimeConnection:
+class RealtimeConnection(ABC):
     """One realtime WebSocket session (one socket = one session): connecting, the
     ``session.created``/``session.update``/``session.updated`` handshake within ``timeout``, a
     reader task that queues the service's events, waits for them within a ``ProgressWatch``
@@ -107,9 +108,9 @@ class RealtimeConnection:
         self.session_id: str | None = None
         """The service's id of this session (from ``session.created``)."""
 
+    @abstractmethod
     def _session_config(self) -> JsonObject:
         """The ``session`` object of ``session.update``."""
-        raise NotImplementedError
 
     def _owed_watch(self) -> ProgressWatch | None:
         """The bounds of the wait for the next event, when the service owes one (``None``:
