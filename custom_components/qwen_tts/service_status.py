@@ -76,20 +76,17 @@ class StatusTracker:
         self._listeners: list[Callable[[], None]] = []
 
     @callback
-    def report(self, err: DashScopeError | None = None) -> ServiceStatus:
-        """Record a call's outcome: ``None`` (the service answered) or the failure.
-
-        Returns the new status.
-        """
+    def report(self, err: DashScopeError | None = None) -> None:
+        """Record a call's outcome: ``None`` (the service answered) or the failure; the
+        listeners hear of a new status or a new failure."""
         status = ServiceStatus.OK if err is None else status_for(err)
         if status is not ServiceStatus.OK and err is not None:
             self.last_failure = Failure(dt_util.utcnow(), status, str(err))
         elif status is self.status:
-            return status
+            return
         self.status = status
         for listener in list(self._listeners):
             listener()
-        return status
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
