@@ -1,5 +1,7 @@
 """Voice services: create (clone), design, list and delete account voices."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 import re
 from typing import Any
@@ -94,6 +96,18 @@ LIST_VOICES_SCHEMA = probatio.Schema(_ENTRY)
 DELETE_VOICE_SCHEMA = probatio.Schema({**_ENTRY, probatio.Required(ATTR_VOICE): cv.string})
 
 
+@contextmanager
+def _translated(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> Iterator[None]:
+    """A voice action's one translation of failures: a ``DashScopeError`` is shown in the
+    account's status (a refused key starts reauthentication) and raised as the translated
+    ``HomeAssistantError``."""
+    try:
+        yield
+    except DashScopeError as err:
+        report_failure(hass, entry, err)
+        raise to_ha_error(err, entry) from err
+
+
 def _loaded_entry(call: ServiceCall) -> QwenTTSConfigEntry:
     """The account the call names; it must be a loaded Qwen TTS entry."""
     entry: QwenTTSConfigEntry = service.async_get_config_entry(
@@ -158,7 +172,7 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
         url = _public_url(call.data[ATTR_URL])
     else:
         sample = await _async_read_sample(call)
-    try:
+    with _translated(call.hass, entry):
         voice = await entry.runtime_data.client.create_cloned_voice(
             name=name,
             target_model=target_model,
@@ -168,9 +182,6 @@ async def _async_create_voice(call: ServiceCall) -> ServiceResponse:
             text=call.data.get(ATTR_TEXT),
             language=language,
         )
-    except DashScopeError as err:
-        report_failure(call.hass, entry, err)
-        raise to_ha_error(err, entry) from err
     await entry.runtime_data.voices.async_refresh_after_change(added=voice)
     return _voice_response(voice, name)
 
@@ -216,7 +227,7 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
     language = _language(call.data.get(ATTR_LANGUAGE))
     media_dir_id, media_dir = _preview_media_dir(call.hass)  # before paying for a design
     client = entry.runtime_data.client
-    try:
+    with _translated(call.hass, entry):
         designed = await client.design_voice(
             name=name,
             description=description,
@@ -224,9 +235,6 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
             target_model=target_model,
             language=language,
         )
-    except DashScopeError as err:
-        report_failure(call.hass, entry, err)
-        raise to_ha_error(err, entry) from err
     voice = designed.voice
     await entry.runtime_data.voices.async_refresh_after_change(added=voice)
     extension = "mp3" if designed.preview_format.lower() == "mp3" else "wav"
@@ -255,11 +263,8 @@ async def _async_design_voice(call: ServiceCall) -> ServiceResponse:
 async def _async_list_voices(call: ServiceCall) -> ServiceResponse:
     """All cloned and designed voices of the account (every page), fresh from DashScope."""
     entry = _loaded_entry(call)
-    try:
+    with _translated(call.hass, entry):
         voices = await entry.runtime_data.client.list_voices()
-    except DashScopeError as err:
-        report_failure(call.hass, entry, err)
-        raise to_ha_error(err, entry) from err
     report_success(entry)
     entry.runtime_data.voices.async_set_updated_data({v.voice: v for v in voices})
     return {
@@ -285,11 +290,8 @@ async def _async_delete_voice(call: ServiceCall) -> None:
         await voices.async_refresh()  # created elsewhere since the last refresh?
         if (voice := voices.find(wanted)) is None:
             raise validation_error("unknown_voice", voice=wanted)
-    try:
+    with _translated(call.hass, entry):
         await entry.runtime_data.client.delete_voice(voice.voice)
-    except DashScopeError as err:
-        report_failure(call.hass, entry, err)
-        raise to_ha_error(err, entry) from err
     await voices.async_refresh_after_change(removed=voice.voice)
     async_update_voice_issues(call.hass, entry, voices, deleted=voice)
 
