@@ -17,7 +17,7 @@ from .dashscope import (
     RateLimitError,
     ServiceError,
 )
-from .stt_recognition import Command
+from .stt_recognition import AudioStalledError, Command
 
 # Most specific first: DashScopeTimeoutError is a DashScopeConnectionError.
 _ADVICE: tuple[tuple[type[DashScopeError], str, str], ...] = (
@@ -109,7 +109,7 @@ class Problems:
                 return
         self._log("refused", _OTHER + " [model %s]", self._name, err, model)
 
-    def audio_stalled(self, err: Exception) -> None:
+    def audio_stalled(self, err: AudioStalledError) -> None:
         """Home Assistant's audio stream stopped without ending (the microphone went away)."""
         self._log(
             "stalled",
