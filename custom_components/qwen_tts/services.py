@@ -18,12 +18,12 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, service
 import probatio
 
+from .blank_values import blank_is_absent
 from .catalogue import CLONE_MODELS, DESIGN_MODELS
 from .const import DEFAULT_CLONE_MODEL, DEFAULT_DESIGN_MODEL, DOMAIN, LOGGER
 from .coordinator import QwenTTSConfigEntry, report_failure, report_success
 from .dashscope import AccountVoice, DashScopeError
 from .errors import to_ha_error, validation_error
-from .inputs import blank_is_absent
 from .languages import LANGUAGE_CODES, parse_language
 from .public_url import url_problem
 from .repairs import async_update_voice_issues

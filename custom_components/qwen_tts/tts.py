@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .blank_values import without_blanks
 from .catalogue import (
     account_voice_label,
     is_account_voice_model,
@@ -44,7 +45,6 @@ from .dashscope import DashScopeError
 from .entity import MANUFACTURER
 from .errors import to_ha_error, validation_error
 from .fallback import Fallback
-from .inputs import without_blanks
 from .languages import SUPPORTED_LANGUAGES
 from .speech import MissingVoiceError, SpeechPlan, output_format, resolve_plan, shape_options
 from .streaming import FallbackOnly, Speech, SpeechStream
