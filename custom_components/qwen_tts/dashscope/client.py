@@ -15,6 +15,7 @@ from .enrollment import (
     DESIGN_MODEL,
     ENROLLMENT_MODEL,
     data_uri,
+    is_mp3,
     model_for_voice,
     parse_voice,
     parse_voice_list,
@@ -125,10 +126,6 @@ async def _sse_frames(
 def _created_count(answer: JsonObject) -> int:
     """Voices a ``create`` answer bills (``usage.count``; one when not reported)."""
     return as_int(as_object(answer.get("usage")).get("count")) or 1
-
-
-def _is_mp3(data: bytes) -> bool:
-    return data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
 
 
 class DashScopeClient:
@@ -491,7 +488,7 @@ class DashScopeClient:
                 raise ProtocolError(f"unreadable preview WAV: {err}") from None
             preview_rate = layout.sample_rate
             preview_format = "wav"
-        elif audio and preview_format in ("wav", "pcm") and not _is_mp3(audio):
+        elif audio and preview_format in ("wav", "pcm") and not is_mp3(audio):
             audio, preview_format = pcm_to_wav(audio, preview_rate), "wav"
         return DesignedVoice(
             voice=voice,

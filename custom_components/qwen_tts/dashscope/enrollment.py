@@ -75,11 +75,16 @@ def parse_voice_list(output: JsonObject, kind: VoiceKind) -> list[AccountVoice]:
     return voices
 
 
+def is_mp3(data: bytes) -> bool:
+    """Whether audio starts like MP3: an ID3v2 tag or an MPEG frame sync."""
+    return data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
 def sniff_mime_type(audio: bytes) -> str:
     """Guess the data-URI mime type of an enrollment sample (WAV, MP3 or M4A)."""
     if audio[:4] == b"RIFF":
         return "audio/wav"
-    if audio[:3] == b"ID3" or (len(audio) > 1 and audio[0] == 0xFF and audio[1] & 0xE0 == 0xE0):
+    if is_mp3(audio):
         return "audio/mpeg"
     if audio[4:8] == b"ftyp":
         return "audio/mp4"
