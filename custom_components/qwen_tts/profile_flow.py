@@ -49,6 +49,7 @@ from .const import (
     DOMAIN,
     SUBENTRY_TTS,
 )
+from .coordinator import QwenTTSConfigEntry
 from .entity import profile_entity_ids
 from .languages import SUPPORTED_LANGUAGES
 
@@ -114,7 +115,7 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Name the profile and pick its model."""
-        entry = self._get_entry()
+        entry: QwenTTSConfigEntry = self._get_entry()
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="entry_not_loaded")
         if self._profile is None:
@@ -159,7 +160,7 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Pick the voice, language and the options the chosen model supports."""
-        entry = self._get_entry()
+        entry: QwenTTSConfigEntry = self._get_entry()
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="entry_not_loaded")
         assert self._profile is not None

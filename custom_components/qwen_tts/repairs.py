@@ -123,7 +123,7 @@ class DeletedVoiceRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Show the voices the profile can use; save the chosen one to the profile."""
-        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        entry: QwenTTSConfigEntry | None = self.hass.config_entries.async_get_entry(self._entry_id)
         subentry = entry.subentries.get(self._subentry_id) if entry else None
         if entry is None or subentry is None:
             return self.async_abort(reason="profile_removed")
