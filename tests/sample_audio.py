@@ -126,6 +126,20 @@ def mp3(seconds: float, rate: int = 44100, channels: int = 2) -> bytes:
     return bytes(encoder.encode(interleave(*lanes)) + encoder.flush())
 
 
+def id3_tagged(
+    mp3_bytes: bytes, *, major: int = 4, flags: int = 0, size_top_bit: bool = False
+) -> bytes:
+    """``mp3_bytes`` behind an ID3v2 tag holding a title; ``major``/``flags``/``size_top_bit``
+    make its header one that players and ffmpeg take but the ID3 standard does not
+    (ID3v2.5, reserved flag bits, a size byte that is not synchsafe)."""
+    title = b"\x03Grandma says goodnight"
+    frame = b"TIT2" + len(title).to_bytes(4, "big") + b"\x00\x00" + title
+    size = [(len(frame) >> shift) & 0x7F for shift in (21, 14, 7, 0)]
+    if size_top_bit:
+        size[3] |= 0x80
+    return b"ID3" + bytes([major, 0, flags, *size]) + frame + mp3_bytes
+
+
 def m4a(seconds: float, rate: int = 48000, channels: int = 2) -> bytes:
     """An AAC-in-MP4 file with its index at the end, as phones record them."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -193,6 +193,39 @@ async def test_an_mp3_becomes_a_24khz_mono_16bit_wav(hass: HomeAssistant) -> Non
     assert max(array("h", pcm)) > 4000  # the tone survived
 
 
+ID3_TAGS = [
+    pytest.param({}, id="ID3v2.4 title"),
+    pytest.param({"size_top_bit": True}, id="tag size not synchsafe"),
+    pytest.param({"flags": 0xFF}, id="reserved tag flags set"),
+    pytest.param({"major": 5}, id="ID3v2.5"),
+]
+
+
+@pytest.mark.usefixtures("ffmpeg")
+@pytest.mark.parametrize("tag", ID3_TAGS)
+async def test_an_mp3_behind_an_id3_tag_players_accept_is_converted(
+    hass: HomeAssistant, tag: dict[str, int]
+) -> None:
+    """A tag header off the ID3 standard does not hide the recording: its frames are read."""
+    data = sample_audio.id3_tagged(sample_audio.mp3(5.0, rate=44100, channels=1), **tag)
+    sample = await async_prepare_sample(hass, data)
+    pcm, rate, channels = pcm_of(sample.audio)
+    assert (sample.source, rate, channels, sample.converted) == (AudioContainer.MP3, 24000, 1, True)
+    assert sample.duration == pytest.approx(5.0, abs=0.1)
+    assert max(array("h", pcm)) > 4000
+
+
+@pytest.mark.usefixtures("ffmpeg")
+@pytest.mark.parametrize("tag", ID3_TAGS)
+async def test_a_16_khz_mp3_behind_an_id3_tag_players_accept_is_refused_naming_its_rate(
+    hass: HomeAssistant, tag: dict[str, int]
+) -> None:
+    data = sample_audio.id3_tagged(sample_audio.mp3(5.0, rate=16000, channels=1), **tag)
+    err = await _refusal(hass, data)
+    assert err.translation_key == "sample_rate_too_low"
+    assert err.translation_placeholders == {"sample_rate": "16000", "min_sample_rate": "24000"}
+
+
 @pytest.mark.usefixtures("ffmpeg")
 async def test_an_m4a_with_its_index_at_the_end_becomes_a_24khz_mono_wav(
     hass: HomeAssistant,

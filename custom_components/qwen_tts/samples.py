@@ -25,8 +25,8 @@ import tempfile
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from mutagen import MutagenError
-from mutagen.mp3 import MP3
+from mutagen import FileType, MutagenError
+from mutagen.mp3 import MPEGInfo
 from mutagen.mp4 import MP4
 
 from .const import DOMAIN, LOGGER
@@ -191,9 +191,13 @@ def recorded_sample_rate(data: bytes, container: AudioContainer) -> int | None:
             return parse_wav(b"RIFF" + data[4:]).sample_rate
         except WavFormatError:
             return None
-    reader = MP3 if container is AudioContainer.MP3 else MP4
     try:
-        # mutagen declares ``info`` as None on its base class; every reader sets it.
+        if container is AudioContainer.MP3:
+            # The frames alone: a tag whose header players accept but the ID3 standard does
+            # not (reserved flags, ID3v2.5, a size that is not synchsafe) must not hide them.
+            return MPEGInfo(io.BytesIO(data)).sample_rate or None
+        # Read as mutagen's typed base class; it declares ``info`` as None, every reader sets it.
+        reader: type[FileType] = MP4
         sample_rate: int = getattr(reader(io.BytesIO(data)).info, "sample_rate", 0)
     except MutagenError:
         return None
