@@ -65,9 +65,12 @@ class Speech(ABC):
     """A call's speech: its output format and its audio, from the service (``SpeechStream``)
     or from the fallback engine alone (``FallbackOnly``)."""
 
-    output: OutputFormat
-    _options: Mapping[str, Any]
-    _language: str
+    def __init__(self, output: OutputFormat, options: Mapping[str, Any], language: str) -> None:
+        """The call's format, its options (they name the message in Home Assistant's cache)
+        and its language tag; nothing is spoken before ``audio()``."""
+        self.output = output
+        self._options = options
+        self._language = language
 
     def audio(self, message_gen: AsyncIterator[str]) -> AsyncGenerator[bytes]:
         """Yield the audio of the text ``message_gen`` produces, as it comes.
@@ -125,13 +128,11 @@ class SpeechStream(Speech):
         language: str = "",
     ) -> None:
         """Nothing is sent before ``audio()``."""
+        super().__init__(plan.output, options, language)
         self._client = client
         self._plan = plan
-        self._options = options
-        self.output = plan.output
         self._report = report
         self._fallback = fallback
-        self._language = language
 
     @override
     async def _speak(
@@ -142,7 +143,8 @@ class SpeechStream(Speech):
         tape = TextTape(message_gen) if fallback is not None else None
         text = _TextSource(speakable(tape.play() if tape is not None else message_gen))
         sent = False
-        failure: DashScopeError | None = None
+        # The fallback, the service's failure and the text, once the fallback is to speak.
+        rescue: tuple[Fallback, DashScopeError, TextTape] | None = None
         try:
             try:
                 async with aclosing(self._service_audio(text, finished_file)) as audio:
@@ -155,12 +157,10 @@ class SpeechStream(Speech):
                 self._outcome(err)
                 if sent or fallback is None or tape is None or not is_service_failure(err):
                     raise
-                failure = err
-            if failure is not None and fallback is not None and tape is not None:
+                rescue = (fallback, err, tape)
+            if rescue is not None:
                 text.close()
-                async with aclosing(
-                    self._fallback_audio(fallback, failure, tape, finished_file)
-                ) as audio:
+                async with aclosing(self._fallback_audio(*rescue, finished_file)) as audio:
                     async for chunk in audio:
                         yield chunk
         finally:
@@ -275,11 +275,9 @@ class FallbackOnly(Speech):
         language: str,
     ) -> None:
         """Nothing is spoken before ``audio()``."""
-        self._fallback: Fallback = fallback
+        super().__init__(output, options, language)
+        self._fallback = fallback
         self._failure = failure
-        self.output = output
-        self._options = options
-        self._language = language
 
     @override
     async def _speak(
