@@ -5,6 +5,7 @@ from typing import Any
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 
+from custom_components.qwen_tts.catalogue import CLONE_MODELS, DESIGN_MODELS
 from custom_components.qwen_tts.chunking import char_cost, token_cost
 from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import AccountVoice, VoiceKind
@@ -137,15 +138,15 @@ def test_a_clone_named_like_a_system_voice_wins_on_a_clone_model() -> None:
     assert result.settings.voice == CHERRY_CLONE.voice
 
 
-def test_a_system_voice_on_a_clone_model_is_refused_naming_both() -> None:
+@pytest.mark.parametrize(
+    "model", [*CLONE_MODELS, *DESIGN_MODELS, "qwen3-tts-vc-realtime-2026-06-01"]
+)  # every model the voice actions enroll for, and a snapshot the catalogue does not list
+def test_a_system_voice_on_a_clone_model_is_refused_naming_both(model: str) -> None:
     with pytest.raises(ServiceValidationError) as caught:
-        resolve_plan({"model": "qwen3-tts-vd-2026-01-26", "voice": "Ethan"}, {}, "en", Directory())
+        resolve_plan({"model": model, "voice": "Ethan"}, {}, "en", Directory())
 
     assert caught.value.translation_key == "system_voice_on_account_model"
-    assert caught.value.translation_placeholders == {
-        "voice": "Ethan",
-        "model": "qwen3-tts-vd-2026-01-26",
-    }
+    assert caught.value.translation_placeholders == {"voice": "Ethan", "model": model}
 
 
 def test_an_unknown_voice_is_refused_naming_it() -> None:

@@ -172,7 +172,7 @@ def is_realtime_model(model: str) -> bool:
 
 def is_account_voice_model(model: str) -> bool:
     """Whether a model only speaks account voices (cloned ``-vc-`` or designed ``-vd-``)."""
-    return model in CLONE_MODELS or model in DESIGN_MODELS or "-vc-" in model or "-vd-" in model
+    return "-vc-" in model or "-vd-" in model  # CLONE_MODELS, DESIGN_MODELS and their snapshots
 
 
 def model_info(model: str) -> ModelInfo:
