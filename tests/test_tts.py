@@ -353,6 +353,7 @@ async def test_tts_speak_as_wav_serves_the_emulators_pcm(
         ("ja", "洗濯が終わりました。", "Japanese"),
         ("fr-FR", "Le linge est prêt.", "French"),
     ],
+    ids=lambda case: f"{case[0]} -> {case[2]}",
 )
 async def test_the_language_tag_becomes_the_language_type(
     setup_integration: MockConfigEntry,
