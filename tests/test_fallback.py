@@ -256,8 +256,10 @@ async def test_a_failure_after_audio_went_out_fails_the_stream(
 ) -> None:
     emulator.sse_error_after = 1
 
-    await _speak_error(hass, setup_integration, **SATELLITE)
+    err = await _speak_error(hass, setup_integration, **SATELLITE)
 
+    assert err.translation_key == "service_error"
+    assert "(InternalError)" in str(err)
     assert backup.calls == []
 
 
