@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
@@ -16,7 +15,7 @@ from custom_components.qwen_tts.const import DEFAULT_PROFILE
 from custom_components.qwen_tts.dashscope import StreamBounds
 
 from .emulator import DashScopeEmulator, render_pcm
-from .tts_helpers import ENTITY_ID, WAV, wav_parts
+from .tts_helpers import WAV, get_audio, wav_parts
 
 pytestmark = pytest.mark.usefixtures("tts_stack")  # Home Assistant's ffmpeg, a cache per test
 
@@ -88,11 +87,6 @@ REALTIME_FAULTS: dict[str, Misbehaviour] = {
 }
 
 
-async def _speak(hass: HomeAssistant, options: dict[str, str]) -> tuple[str, bytes]:
-    media_id = tts.generate_media_source_id(hass, MESSAGE, ENTITY_ID, "en", options)
-    return await tts.async_get_media_source_audio(hass, media_id)
-
-
 async def _fails_then_recovers(
     hass: HomeAssistant, emulator: DashScopeEmulator, fault: Misbehaviour, kind: str
 ) -> None:
@@ -101,7 +95,7 @@ async def _fails_then_recovers(
     started = loop.time()
 
     with pytest.raises(HomeAssistantError) as caught:
-        await _speak(hass, WAV)
+        await get_audio(hass, MESSAGE, "en", WAV)
     elapsed = loop.time() - started
     await hass.async_block_till_done()
 
@@ -117,7 +111,7 @@ async def _fails_then_recovers(
 
     emulator.reset_faults()
     emulator.chunk_interval = 0.0
-    _, audio = await _speak(hass, WAV)  # not cached: spoken again, whole
+    _, audio = await get_audio(hass, MESSAGE, "en", WAV)  # not cached: spoken again, whole
 
     assert wav_parts(audio)[1] == render_pcm(MESSAGE)
 
@@ -150,7 +144,7 @@ async def test_a_slow_but_working_service_still_speaks(
     emulator.first_chunk_delay = 0.45
     emulator.realtime_factor = 1.0
 
-    _, audio = await _speak(hass, WAV)
+    _, audio = await get_audio(hass, MESSAGE, "en", WAV)
 
     assert wav_parts(audio)[1] == render_pcm(MESSAGE)
 

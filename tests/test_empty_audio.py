@@ -2,47 +2,31 @@
 of it is cached: through tts.speak, the media source, and Assist's streamed text."""
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
-from homeassistant.components import media_source, tts
+from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.qwen_tts.const import DEFAULT_PROFILE
 
 from .emulator import DashScopeEmulator, render_pcm
-from .sample_audio import FFMPEG
-from .tts_helpers import ENTITY_ID, WAV, decode, gather_until_failure
+from .tts_helpers import ENTITY_ID, WAV, Speak, decode, gather_until_failure, get_audio
 
 MESSAGE = "Hello there. The washing machine is done."
 REALTIME_PROFILE = {**DEFAULT_PROFILE, "model": "qwen3-tts-flash-realtime"}
 
 
-@pytest.fixture(autouse=True)
-async def tts_stack(hass: HomeAssistant, tmp_path: Path) -> AsyncIterator[None]:
-    """Home Assistant's ffmpeg (a binary from PyPI: CI has none) and a TTS cache per test."""
-    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
-        yield
-
-
-async def _media_audio(hass: HomeAssistant, options: dict[str, Any]) -> tuple[str, bytes]:
-    """The audio of MESSAGE fetched through its media source id (raises what the entity
-    raised)."""
-    media_id = tts.generate_media_source_id(hass, MESSAGE, ENTITY_ID, "en", options)
-    return await tts.async_get_media_source_audio(hass, media_id)
+pytestmark = pytest.mark.usefixtures("tts_stack")  # Home Assistant's ffmpeg, a cache per test
 
 
 async def _media_error(hass: HomeAssistant, options: dict[str, Any]) -> HomeAssistantError:
     with pytest.raises(HomeAssistantError) as caught:
-        await _media_audio(hass, options)
+        await get_audio(hass, MESSAGE, "en", options)
     # Home Assistant fills (or, on failure, drops) its cache in a background task.
     await hass.async_block_till_done(wait_background_tasks=True)
     return caught.value
@@ -69,7 +53,7 @@ async def test_a_message_without_audio_fails_and_nothing_is_cached(
     assert _cached_files(tmp_path) == []
 
     emulator.empty_audio = False
-    extension, audio = await _media_audio(hass, options)
+    extension, audio = await get_audio(hass, MESSAGE, "en", options)
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert extension == ("wav" if options else "mp3")
@@ -88,7 +72,7 @@ async def test_a_realtime_session_without_audio_fails_and_nothing_is_cached(
 
     assert err.translation_key == "incomplete_audio"
     emulator.empty_audio = False
-    _, audio = await _media_audio(hass, WAV)
+    _, audio = await get_audio(hass, MESSAGE, "en", WAV)
     assert render_pcm(MESSAGE) in audio
     assert len(emulator.requests_of("realtime")) == 2
 
@@ -118,41 +102,21 @@ async def test_streamed_text_without_audio_fails_the_stream(
 
 
 async def test_tts_speak_without_audio_serves_an_error_not_a_silent_file(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
     setup_integration: MockConfigEntry,
     emulator: DashScopeEmulator,
+    speak: Speak,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    plays = async_mock_service(hass, "media_player", "play_media")
     emulator.empty_audio = True
 
-    async def speak() -> tuple[int, bytes]:
-        await hass.services.async_call(
-            "tts",
-            "speak",
-            {
-                "entity_id": ENTITY_ID,
-                "media_player_entity_id": "media_player.kitchen",
-                "message": MESSAGE,
-                "options": WAV,
-            },
-            blocking=True,
-        )
-        media = await media_source.async_resolve_media(
-            hass, plays[-1].data["media_content_id"], None
-        )
-        response = await (await hass_client()).get(media.url)
-        return response.status, await response.read()
+    served = await speak(MESSAGE, None, WAV)
 
-    status, _ = await speak()
-
-    assert status == 500
+    assert served.status == 500
     assert "DashScope stopped before the audio was complete" in caplog.text
 
     emulator.empty_audio = False
-    status, body = await speak()
+    served = await speak(MESSAGE, None, WAV)
 
-    assert status == 200
-    assert len(await decode(body)) > 0
+    assert served.status == 200
+    assert len(await decode(served.body)) > 0
     assert len(emulator.requests_of("synthesis_stream")) == 2
