@@ -6,7 +6,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 import logging
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import tts
 from homeassistant.config_entries import ConfigSubentryData
@@ -36,8 +35,7 @@ from .fallback_engine import (
     add_backup_engine,
     backup_pcm,
 )
-from .sample_audio import FFMPEG
-from .tts_helpers import SATELLITE, assert_finished_wav, decode, wav_parts
+from .tts_helpers import SATELLITE, assert_finished_wav, decode, tts_entity_id, wav_parts
 
 MESSAGE = "The front door has been open for ten minutes."
 OTHER = "Water leak in the basement."
@@ -76,12 +74,10 @@ async def _recover(emulator: DashScopeEmulator) -> None:
 
 
 @pytest.fixture(autouse=True)
-async def tts_environment(hass: HomeAssistant, tmp_path: Path) -> AsyncIterator[Path]:
-    """Home Assistant's tts with ffmpeg, caching files to a temporary directory."""
-    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
-        assert await async_setup_component(hass, "tts", {})
-        yield tmp_path
+async def tts_environment(hass: HomeAssistant, tts_stack: None, tmp_path: Path) -> Path:
+    """Home Assistant's tts with ffmpeg set up; its file cache's directory."""
+    assert await async_setup_component(hass, "tts", {})
+    return tmp_path
 
 
 @pytest.fixture
@@ -102,11 +98,6 @@ def profile_data(backup_id: str) -> dict[str, object]:
     return {**DEFAULT_PROFILE, CONF_FALLBACK_ENGINE: backup_id}
 
 
-def _engine(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    return next(e.entity_id for e in entities if e.domain == "tts")
-
-
 def _status(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     entity_id = er.async_get(hass).async_get_entity_id(
         "sensor", DOMAIN, f"{entry.entry_id}_service_status"
@@ -125,7 +116,7 @@ async def _speak(
     language: str = "en-US",
 ) -> bytes:
     """``tts.speak``'s way: a whole message through a result stream; the audio served."""
-    stream = tts.async_create_stream(hass, _engine(hass, entry), language, options or {})
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, entry), language, options or {})
     stream.async_set_message(message)
     async with asyncio.timeout(TIMEOUT):
         audio = b"".join([chunk async for chunk in stream.async_stream_result()])
@@ -235,7 +226,7 @@ async def test_the_callers_own_mistakes_are_not_spoken_by_the_fallback(
 async def test_empty_text_is_not_spoken_by_the_fallback(
     hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
 ) -> None:
-    entity = tts.get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = tts.get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     await emulator.stop()
 
@@ -277,7 +268,7 @@ async def test_fallback_audio_is_not_kept_as_the_profiles_audio(
     await _speak(hass, setup_integration, MESSAGE)
 
     # Only the fallback's own file joined the cache; nothing more under the profile's name.
-    profile = _engine(hass, setup_integration)
+    profile = tts_entity_id(hass, setup_integration)
     after = await _cache_files(hass, tts_environment)
     assert [name for name in after if profile in name] == cached
     assert len(after) == 2
@@ -373,7 +364,9 @@ async def test_a_live_reply_that_cannot_start_is_spoken_by_the_fallback_once_com
 ) -> None:
     emulator.fail_next(503, "ServiceUnavailable", kind="realtime", count=10)
     gate = asyncio.Event()
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", SATELLITE)
+    stream = tts.async_create_stream(
+        hass, tts_entity_id(hass, setup_integration), "en-US", SATELLITE
+    )
     stream.async_set_message_stream(_reply(_pieces(MESSAGE), gate))
     asyncio.get_running_loop().call_later(0.2, gate.set)  # the LLM writes on a while
 
@@ -394,7 +387,7 @@ async def test_a_streaming_fallback_speaks_a_live_reply_as_it_streams(
 ) -> None:
     emulator.fail_next(401, "InvalidApiKey", kind="realtime", count=10)
     gate = asyncio.Event()
-    entity = tts.get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = tts.get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     pieces = _pieces(MESSAGE)
 
@@ -497,7 +490,7 @@ async def test_a_profile_of_another_account_can_be_the_fallback(
         hass.config_entries.async_update_subentry(
             setup_integration,
             subentry,
-            data={**subentry.data, CONF_FALLBACK_ENGINE: _engine(hass, other)},
+            data={**subentry.data, CONF_FALLBACK_ENGINE: tts_entity_id(hass, other)},
         )
         await hass.async_block_till_done()
         await emulator.stop()

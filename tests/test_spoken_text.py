@@ -4,25 +4,21 @@ number or an address, Markdown without its symbols; streamed in tiny deltas (Ass
 whole (tts.speak)."""
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 import re
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.qwen_tts.chunking import join_sentences
 
 from .emulator import DashScopeEmulator, render_pcm
-from .sample_audio import FFMPEG
 from .test_chunking import NO_BREAK_SPACES, RUN_ON, SENTENCES, WHOLE_TOKENS, french_run_on
-from .tts_helpers import WAV, decode, expected_pcm, spoken_texts
+from .tts_helpers import WAV, decode, expected_pcm, spoken_texts, tts_entity_id
 
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 TIMEOUT = 20
@@ -41,12 +37,7 @@ STREAMED = [
 ]
 
 
-@pytest.fixture(autouse=True)
-async def tts_environment(hass: HomeAssistant, tmp_path: object) -> AsyncIterator[None]:
-    """Home Assistant's tts with an ffmpeg binary, caching to a temporary directory."""
-    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
-        yield
+pytestmark = pytest.mark.usefixtures("tts_stack")  # Home Assistant's ffmpeg, a cache per test
 
 
 @pytest.fixture
@@ -58,8 +49,7 @@ async def clone(
     emulator.add_voice("mom", CLONE_MODEL)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    entities = er.async_entries_for_config_entry(er.async_get(hass), config_entry.entry_id)
-    return next(e.entity_id for e in entities if e.domain == "tts")
+    return tts_entity_id(hass, config_entry)
 
 
 async def _deltas(text: str, size: int) -> AsyncGenerator[str]:
@@ -191,9 +181,7 @@ async def test_unpunctuated_chinese_is_cut_between_characters_within_the_token_b
     """No punctuation at all: cut between characters, never inside the numbers, each
     request within the qwen-tts family's 512 tokens (a CJK character counts as 2)."""
     text = "今天早上8:55出发温度3.5度人口1,000,000人版本2.4.1" * 12
-    entities = er.async_entries_for_config_entry(er.async_get(hass), setup_integration.entry_id)
-    engine = next(e.entity_id for e in entities if e.domain == "tts")
-    audio = await _speak(hass, engine, text, size, WAV)
+    audio = await _speak(hass, tts_entity_id(hass, setup_integration), text, size, WAV)
 
     texts = await _received(emulator, audio)
     assert len(texts) > 1
@@ -237,9 +225,7 @@ async def test_a_live_reply_reaches_the_realtime_session_without_markup(
 ) -> None:  # fmt: skip
     """Assist's reply in tiny deltas (markup split across them) is appended as it is
     settled, without its symbols; the audio is the words spoken."""
-    entities = er.async_entries_for_config_entry(er.async_get(hass), setup_integration.entry_id)
-    engine = next(e.entity_id for e in entities if e.domain == "tts")
-    audio = await _speak(hass, engine, MARKDOWN_REPLY, size, WAV)
+    audio = await _speak(hass, tts_entity_id(hass, setup_integration), MARKDOWN_REPLY, size, WAV)
 
     assert _appended(emulator) == SPOKEN_REPLY
     (session,) = emulator.requests_of("realtime")

@@ -1,19 +1,16 @@
 """Streaming speech: Assist's streamed text and tts.speak through ``async_stream_tts_audio``."""
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 import struct
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import tts
 from homeassistant.components.tts.entity import TTSAudioRequest
 from homeassistant.components.tts.helper import get_engine_instance
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -25,7 +22,6 @@ from custom_components.qwen_tts.sentence_pipeline import MAX_IN_FLIGHT
 from .emulator import DashScopeEmulator
 from .emulator.audio import render_pcm, stream_chunks
 from .emulator.store import RecordedRequest
-from .sample_audio import FFMPEG
 from .tts_helpers import (
     SATELLITE,
     WAV,
@@ -33,6 +29,7 @@ from .tts_helpers import (
     gather_until_failure,
     max_overlap,
     spoken_texts,
+    tts_entity_id,
 )
 
 STREAMING_WAV_SIZE = 0xFFFFFFFF
@@ -48,19 +45,7 @@ LONG_REPLY = " ".join(
 TIMEOUT = 20
 
 
-@pytest.fixture(autouse=True)
-async def tts_environment(hass: HomeAssistant, tmp_path: object) -> AsyncIterator[None]:
-    """Home Assistant's tts with an ffmpeg binary (CI has no system ffmpeg), caching to a
-    temporary directory."""
-    with patch("homeassistant.components.tts._init_tts_cache_dir", return_value=str(tmp_path)):
-        assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": FFMPEG}})
-        yield
-
-
-def _engine(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """The entity id of the account's first voice profile."""
-    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    return next(e.entity_id for e in entities if e.domain == "tts")
+pytestmark = pytest.mark.usefixtures("tts_stack")  # Home Assistant's ffmpeg, a cache per test
 
 
 def _deltas(text: str, size: int = 5) -> list[str]:
@@ -131,7 +116,7 @@ async def _stream_error(
     options: dict[str, Any],
 ) -> HomeAssistantError:
     """Stream the entry's speech of a message stream that must fail; the error raised."""
-    stream = tts.async_create_stream(hass, _engine(hass, entry), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, entry), "en-US", options)
     stream.async_set_message_stream(message_gen)
     with pytest.raises(HomeAssistantError) as caught:
         await _collect(stream)
@@ -151,7 +136,7 @@ async def test_entity_supports_streaming_input(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     """Home Assistant offers the profile text as it is generated."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     assert stream.supports_streaming_input
 
 
@@ -161,7 +146,7 @@ async def test_first_audio_arrives_before_the_text_ends(
     """The reply's first sentence is heard while the LLM is still writing the rest."""
     first_audio = asyncio.Event()
     head, tail = "Sure, the lights are off. ", "The door is locked and the alarm is armed."
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     stream.async_set_message_stream(_gated_reply(head, tail, first_audio))
 
     await _collect(stream, first_audio)
@@ -195,7 +180,7 @@ async def test_streamed_text_goes_to_one_realtime_session_delta_by_delta(
 ) -> None:
     """Each delta is appended as it arrives (server_commit), then the session finishes; the
     model's realtime counterpart gets the profile's settings."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_text(REPLY))
     await _collect(stream)
 
@@ -215,7 +200,7 @@ async def test_streamed_audio_is_the_text_spoken_in_order(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     """A WAV stream (streaming header) whose PCM is the whole reply, in order."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     stream.async_set_message_stream(_text(REPLY))
     data = await _collect(stream)
 
@@ -232,7 +217,7 @@ async def test_streamed_reply_served_by_the_proxy_keeps_the_streaming_header(
 ) -> None:
     """Live text in a WAV Home Assistant does not convert: /api/tts_proxy streams it with
     the streaming header (its length is not known while it plays)."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     stream.async_set_message_stream(_text(REPLY))
     client = await hass_client()
 
@@ -249,7 +234,9 @@ async def test_satellite_wav_16khz_is_rendered_at_16khz_by_the_service(
 ) -> None:
     """A satellite's wav/16 kHz/mono/16-bit request: the service renders 16 kHz itself, so
     Home Assistant's ffmpeg pass only repackages (the samples come through untouched)."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", SATELLITE)
+    stream = tts.async_create_stream(
+        hass, tts_entity_id(hass, setup_integration), "en-US", SATELLITE
+    )
     stream.async_set_message_stream(_text(REPLY))
     data = await _collect(stream)
 
@@ -266,7 +253,7 @@ async def test_consumer_stopping_early_closes_the_websocket(
 ) -> None:
     """Closing the audio generator mid-speech closes the session's socket at once."""
     emulator.chunk_interval = 0.05
-    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     never_ends = asyncio.Event()
     response = await entity.async_stream_tts_audio(
@@ -365,7 +352,7 @@ async def test_consumer_stopping_while_the_first_words_are_read_lets_go_of_the_t
 ) -> None:
     """Cancelled right while it looks whether more text is waiting, the stream leaves no
     read of the text source behind (Home Assistant's generator is closed)."""
-    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     released = asyncio.Event()
 
@@ -402,7 +389,7 @@ async def test_speak_message_streams_through_the_entity(
     audio (MP3, Home Assistant's default) starts flowing before the service has sent all
     of it."""
     emulator.chunk_interval = 0.02
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", {})
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", {})
     stream.async_set_message(REPLY)
 
     chunks: list[bytes] = []
@@ -430,7 +417,7 @@ async def test_speak_message_home_assistant_converts_streams_with_the_streaming_
     """A whole message in a WAV that Home Assistant converts (a satellite's format) streams
     at once with the streaming header: ffmpeg reads it, nothing keeps it as a file."""
     emulator.chunk_interval = 0.02
-    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
 
     async def whole() -> AsyncGenerator[str]:
@@ -458,7 +445,7 @@ async def test_speak_message_as_plain_wav_is_one_file_with_its_real_sizes(
 ) -> None:
     """``preferred_format: wav`` alone: Home Assistant keeps the bytes as the finished file,
     so the WAV is sent once synthesis ends, with the real RIFF and data sizes."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     stream.async_set_message(REPLY)
     data = await _collect(stream)
 
@@ -475,7 +462,7 @@ async def test_long_message_runs_balanced_requests_three_at_a_time(
     running at once, joined strictly in order."""
     emulator.chunk_interval = 0.002
     text = " ".join([LONG_REPLY] * 3)  # about 2,700 characters
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", WAV)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
     stream.async_set_message(text)
     data = await _collect(stream)
 
@@ -494,7 +481,7 @@ async def test_long_mp3_message_is_one_mp3_stream(
 ) -> None:
     """Without preferences Home Assistant serves MP3: the service's MP3 of every request,
     joined with a single leading ID3 tag."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", {})
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", {})
     stream.async_set_message(LONG_REPLY * 2)
     data = await _collect(stream)
 
@@ -527,7 +514,7 @@ async def test_http_voice_speaks_each_sentence_as_soon_as_it_ends(
     # A sentence is complete once the next one starts ("dear. Sleep", not "e.g. sleep").
     head, tail = "Good night, my dear. Sleep ", "well and dream of the sea. See you tomorrow."
     options = {**WAV, "voice": "mom"}
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_gated_reply(head, tail, first_audio))
     data = await _collect(stream, first_audio)
 
@@ -551,7 +538,7 @@ async def test_http_voice_streams_sentences_three_at_a_time(
     """A fast LLM and a slow service: later sentences run ahead, never more than three."""
     emulator.chunk_interval = 0.01
     options = {**WAV, "voice": cloned_voice}
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_text(LONG_REPLY, size=20))
     data = await _collect(stream)
 
@@ -577,7 +564,7 @@ async def test_failing_text_source_fails_the_sentence_stream(
         raise HomeAssistantError("the conversation agent failed")
 
     options = {**WAV, "voice": cloned_voice}
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(broken())
     received: list[bytes] = []
     with pytest.raises(HomeAssistantError, match="the conversation agent failed"):
@@ -597,7 +584,7 @@ async def test_consumer_stopping_early_cancels_pending_requests(
     """Closing the audio generator cancels the requests in flight: the service stops
     sending and no further sentence is requested."""
     emulator.chunk_interval = 0.02
-    entity = get_engine_instance(hass, _engine(hass, setup_integration))
+    entity = get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     response = await entity.async_stream_tts_audio(
         TTSAudioRequest("en-US", {**WAV, "voice": cloned_voice}, _text(LONG_REPLY, size=40))
@@ -624,7 +611,7 @@ async def test_realtime_cloned_voice_streams_over_its_own_model(
     voice = emulator.add_voice("grandma", "qwen3-tts-vc-realtime-2026-01-15")
     await setup_integration.runtime_data.voices.async_refresh()
     options = {**WAV, "voice": "grandma"}
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message_stream(_text(REPLY))
     data = await _collect(stream)
 
@@ -646,7 +633,7 @@ async def test_realtime_cloned_voice_speaks_a_long_message_in_parallel_sessions(
     await setup_integration.runtime_data.voices.async_refresh()
     text = " ".join([LONG_REPLY] * 2)
     options = {**WAV, "voice": "grandma"}
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "en-US", options)
+    stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
     stream.async_set_message(text)
     data = await _collect(stream)
 
@@ -665,7 +652,9 @@ async def test_qwen_tts_family_streams_sentences_over_http_at_24khz(
 ) -> None:
     """``qwen-tts`` has no realtime counterpart and only speaks 24 kHz PCM: sentences go
     over SSE, and only then does Home Assistant resample for a 16 kHz satellite."""
-    stream = tts.async_create_stream(hass, _engine(hass, setup_integration), "zh-CN", SATELLITE)
+    stream = tts.async_create_stream(
+        hass, tts_entity_id(hass, setup_integration), "zh-CN", SATELLITE
+    )
     text = "你好。今天天气很好，我们去公园散步吧。晚上见！"
     stream.async_set_message_stream(_text(text, size=3))
     data = await _collect(stream)

@@ -10,6 +10,8 @@ import wave
 
 from homeassistant.components import tts
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .emulator import RecordedRequest, render_pcm
 from .sample_audio import decode_command
@@ -47,6 +49,12 @@ async def get_audio(
     """The audio of a media source id (raises what the entity raised)."""
     media_id = tts.generate_media_source_id(hass, message, ENTITY_ID, language, options)
     return await tts.async_get_media_source_audio(hass, media_id)
+
+
+def tts_entity_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    """The entity id of the account's first voice profile."""
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    return next(e.entity_id for e in entities if e.domain == "tts")
 
 
 def wav_parts(data: bytes) -> tuple[wave._wave_params, bytes]:
