@@ -223,20 +223,42 @@ async def test_the_callers_own_mistakes_are_not_spoken_by_the_fallback(
     assert _status(hass, setup_integration) == "ok"
 
 
-async def test_empty_text_is_not_spoken_by_the_fallback(
-    hass: HomeAssistant, emulator: DashScopeEmulator, setup_integration: MockConfigEntry
+# Texts with no words to say: blanks, and Markdown that is markup only.
+NOTHING_TO_SAY = [
+    pytest.param("   ", id="spaces"),
+    pytest.param("\n\n", id="blank lines"),
+    pytest.param("---", id="a horizontal rule"),
+    pytest.param("```\n```", id="an empty code block"),
+]
+
+
+async def _refused_as_empty(
+    hass: HomeAssistant, entry: MockConfigEntry, backup: BackupEngine, text: str
 ) -> None:
-    entity = tts.get_engine_instance(hass, tts_entity_id(hass, setup_integration))
+    entity = tts.get_engine_instance(hass, tts_entity_id(hass, entry))
     assert isinstance(entity, tts.TextToSpeechEntity)
-    await emulator.stop()
 
     async def blank() -> AsyncGenerator[str]:
-        yield "   "
+        yield text
 
     response = await entity.async_stream_tts_audio(tts.TTSAudioRequest("en-US", {}, blank()))
     with pytest.raises(HomeAssistantError) as caught:
         _ = [chunk async for chunk in response.data_gen]
     assert caught.value.translation_key == "empty_message"
+    assert backup.calls == []
+
+
+@pytest.mark.parametrize("text", NOTHING_TO_SAY)
+async def test_empty_text_is_not_spoken_by_the_fallback(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    setup_integration: MockConfigEntry,
+    backup: BackupEngine,
+    text: str,
+) -> None:
+    await emulator.stop()
+
+    await _refused_as_empty(hass, setup_integration, backup, text)
 
 
 async def test_a_failure_after_audio_went_out_fails_the_stream(
@@ -412,15 +434,22 @@ async def test_a_streaming_fallback_speaks_a_live_reply_as_it_streams(
 # --- Start-up -------------------------------------------------------------------------------
 
 
+async def _set_up_unreachable(
+    hass: HomeAssistant, emulator: DashScopeEmulator, entry: MockConfigEntry
+) -> None:
+    """The account set up while DashScope cannot be reached."""
+    await emulator.stop()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 async def test_an_account_unreachable_at_start_speaks_through_its_fallback(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
     config_entry: MockConfigEntry,
     backup: BackupEngine,
 ) -> None:
-    await emulator.stop()
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await _set_up_unreachable(hass, emulator, config_entry)
 
     audio = await _speak(hass, config_entry, options=SATELLITE)
 
@@ -429,12 +458,11 @@ async def test_an_account_unreachable_at_start_speaks_through_its_fallback(
 
 
 MOM = "qwen-tts-vc-mom-voice-20260102030405006-ab12"
+# A profile speaking a cloned voice, which needs the account's voices, with a fallback.
+CLONED_PROFILE = {**DEFAULT_PROFILE, CONF_VOICE: MOM, CONF_FALLBACK_ENGINE: "tts.backup_voice"}
 
 
-@pytest.mark.parametrize(
-    "profile_data",
-    [{**DEFAULT_PROFILE, CONF_VOICE: MOM, CONF_FALLBACK_ENGINE: "tts.backup_voice"}],
-)
+@pytest.mark.parametrize("profile_data", [CLONED_PROFILE])
 async def test_a_cloned_voice_profile_speaks_through_its_fallback_before_its_voices_load(
     hass: HomeAssistant,
     emulator: DashScopeEmulator,
@@ -444,9 +472,7 @@ async def test_a_cloned_voice_profile_speaks_through_its_fallback_before_its_voi
 ) -> None:
     assert backup_id == "tts.backup_voice"
     emulator.voices[MOM] = {"voice": MOM, "target_model": "qwen3-tts-vc-2026-01-22"}
-    await emulator.stop()
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await _set_up_unreachable(hass, emulator, config_entry)
 
     audio = await _speak(hass, config_entry, options=SATELLITE)
 
@@ -457,6 +483,22 @@ async def test_a_cloned_voice_profile_speaks_through_its_fallback_before_its_voi
     (request,) = emulator.requests_of("synthesis_stream")
     assert request.body is not None
     assert request.body["input"]["voice"] == MOM
+
+
+@pytest.mark.parametrize("profile_data", [CLONED_PROFILE])
+@pytest.mark.parametrize("text", NOTHING_TO_SAY)
+async def test_empty_text_is_not_spoken_by_the_fallback_before_the_voices_load(
+    hass: HomeAssistant,
+    emulator: DashScopeEmulator,
+    config_entry: MockConfigEntry,
+    backup_id: str,
+    backup: BackupEngine,
+    *,
+    text: str,
+) -> None:
+    await _set_up_unreachable(hass, emulator, config_entry)
+
+    await _refused_as_empty(hass, config_entry, backup, text)
 
 
 async def test_a_profile_of_another_account_can_be_the_fallback(

@@ -284,16 +284,20 @@ class FallbackOnly(Speech):
         self, message_gen: AsyncIterator[str], *, finished_file: bool
     ) -> AsyncGenerator[bytes]:
         tape = TextTape(message_gen)
+        # Refused like the service's own speech: when no words are left once the Markdown
+        # is removed (the fallback would be handed nothing to say).
+        text = _TextSource(speakable(tape.play()))
         try:
-            await tape.start()
-            if tape.complete and not tape.text.strip():
+            if not await text.start():
                 raise validation_error("empty_message")
+            text.close()
             async with aclosing(
                 self._fallback_audio(self._fallback, self._failure, tape, finished_file)
             ) as audio:
                 async for chunk in audio:
                     yield chunk
         finally:
+            text.close()
             await tape.close()
 
 
