@@ -4,7 +4,6 @@ number or an address, Markdown without its symbols; streamed in tiny deltas (Ass
 whole (tts.speak)."""
 
 import asyncio
-from collections.abc import AsyncGenerator
 import re
 from typing import Any
 
@@ -18,7 +17,7 @@ from custom_components.qwen_tts.chunking import join_sentences
 
 from .emulator import DashScopeEmulator, render_pcm
 from .test_chunking import NO_BREAK_SPACES, RUN_ON, SENTENCES, WHOLE_TOKENS, french_run_on
-from .tts_helpers import WAV, decode, expected_pcm, spoken_texts, tts_entity_id
+from .tts_helpers import WAV, decode, expected_pcm, spoken_texts, streamed, tts_entity_id
 
 CLONE_MODEL = "qwen3-tts-vc-2026-01-22"
 TIMEOUT = 20
@@ -52,13 +51,6 @@ async def clone(
     return tts_entity_id(hass, config_entry)
 
 
-async def _deltas(text: str, size: int) -> AsyncGenerator[str]:
-    """The text as an LLM streams it, ``size`` characters at a time."""
-    for i in range(0, len(text), size):
-        await asyncio.sleep(0)
-        yield text[i : i + size]
-
-
 async def _speak(
     hass: HomeAssistant, engine: str, text: str, size: int | None, options: dict[str, Any]
 ) -> bytes:
@@ -68,7 +60,7 @@ async def _speak(
     if size is None:
         stream.async_set_message(text)
     else:
-        stream.async_set_message_stream(_deltas(text, size))
+        stream.async_set_message_stream(streamed(text, size))
     async with asyncio.timeout(TIMEOUT):
         return b"".join([chunk async for chunk in stream.async_stream_result()])
 

@@ -29,6 +29,7 @@ from .tts_helpers import (
     gather_until_failure,
     max_overlap,
     spoken_texts,
+    streamed,
     tts_entity_id,
 )
 
@@ -123,12 +124,6 @@ async def _stream_error(
     return caught.value
 
 
-async def _text(text: str, size: int = 5) -> AsyncGenerator[str]:
-    for piece in _deltas(text, size):
-        await asyncio.sleep(0)
-        yield piece
-
-
 # --- The realtime WebSocket path (the default qwen3-tts-flash profile) ---------------------
 
 
@@ -181,7 +176,7 @@ async def test_streamed_text_goes_to_one_realtime_session_delta_by_delta(
     """Each delta is appended as it arrives (server_commit), then the session finishes; the
     model's realtime counterpart gets the profile's settings."""
     stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
-    stream.async_set_message_stream(_text(REPLY))
+    stream.async_set_message_stream(streamed(REPLY))
     await _collect(stream)
 
     (session,) = emulator.requests_of("realtime")
@@ -201,7 +196,7 @@ async def test_streamed_audio_is_the_text_spoken_in_order(
 ) -> None:
     """A WAV stream (streaming header) whose PCM is the whole reply, in order."""
     stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
-    stream.async_set_message_stream(_text(REPLY))
+    stream.async_set_message_stream(streamed(REPLY))
     data = await _collect(stream)
 
     rate, size, pcm = _wav(data)
@@ -218,7 +213,7 @@ async def test_streamed_reply_served_by_the_proxy_keeps_the_streaming_header(
     """Live text in a WAV Home Assistant does not convert: /api/tts_proxy streams it with
     the streaming header (its length is not known while it plays)."""
     stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", WAV)
-    stream.async_set_message_stream(_text(REPLY))
+    stream.async_set_message_stream(streamed(REPLY))
     client = await hass_client()
 
     response = await client.get(stream.url)
@@ -237,7 +232,7 @@ async def test_satellite_wav_16khz_is_rendered_at_16khz_by_the_service(
     stream = tts.async_create_stream(
         hass, tts_entity_id(hass, setup_integration), "en-US", SATELLITE
     )
-    stream.async_set_message_stream(_text(REPLY))
+    stream.async_set_message_stream(streamed(REPLY))
     data = await _collect(stream)
 
     (session,) = emulator.requests_of("realtime")
@@ -303,7 +298,7 @@ async def test_a_fault_in_the_middle_of_a_stream_fails_it(
     for name, value in faults.items():
         setattr(emulator, name, value)
     options = {**WAV, "voice": cloned_voice} if http_voice else WAV
-    err = await _stream_error(hass, setup_integration, _text(REPLY), options)
+    err = await _stream_error(hass, setup_integration, streamed(REPLY), options)
     assert err.translation_domain == DOMAIN
     assert err.translation_key == key
 
@@ -374,7 +369,7 @@ async def test_text_without_words_is_refused(
     hass: HomeAssistant, setup_integration: MockConfigEntry, emulator: DashScopeEmulator
 ) -> None:
     """Nothing to say is an error, not an empty recording."""
-    err = await _stream_error(hass, setup_integration, _text("   \n "), WAV)
+    err = await _stream_error(hass, setup_integration, streamed("   \n "), WAV)
     assert err.translation_key == "empty_message"
     assert emulator.requests_of("realtime") == []
 
@@ -539,7 +534,7 @@ async def test_http_voice_streams_sentences_three_at_a_time(
     emulator.chunk_interval = 0.01
     options = {**WAV, "voice": cloned_voice}
     stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
-    stream.async_set_message_stream(_text(LONG_REPLY, size=20))
+    stream.async_set_message_stream(streamed(LONG_REPLY, size=20))
     data = await _collect(stream)
 
     requests = emulator.requests_of("synthesis_stream")
@@ -587,7 +582,7 @@ async def test_consumer_stopping_early_cancels_pending_requests(
     entity = get_engine_instance(hass, tts_entity_id(hass, setup_integration))
     assert isinstance(entity, tts.TextToSpeechEntity)
     response = await entity.async_stream_tts_audio(
-        TTSAudioRequest("en-US", {**WAV, "voice": cloned_voice}, _text(LONG_REPLY, size=40))
+        TTSAudioRequest("en-US", {**WAV, "voice": cloned_voice}, streamed(LONG_REPLY, size=40))
     )
     async with asyncio.timeout(TIMEOUT):
         assert await anext(response.data_gen)
@@ -612,7 +607,7 @@ async def test_realtime_cloned_voice_streams_over_its_own_model(
     await setup_integration.runtime_data.voices.async_refresh()
     options = {**WAV, "voice": "grandma"}
     stream = tts.async_create_stream(hass, tts_entity_id(hass, setup_integration), "en-US", options)
-    stream.async_set_message_stream(_text(REPLY))
+    stream.async_set_message_stream(streamed(REPLY))
     data = await _collect(stream)
 
     (session,) = emulator.requests_of("realtime")
@@ -656,7 +651,7 @@ async def test_qwen_tts_family_streams_sentences_over_http_at_24khz(
         hass, tts_entity_id(hass, setup_integration), "zh-CN", SATELLITE
     )
     text = "你好。今天天气很好，我们去公园散步吧。晚上见！"
-    stream.async_set_message_stream(_text(text, size=3))
+    stream.async_set_message_stream(streamed(text, size=3))
     data = await _collect(stream)
 
     requests = emulator.requests_of("synthesis_stream")

@@ -1,7 +1,7 @@
 """Helpers for tests that make Home Assistant speak: its TTS stack, and decoding what it serves."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 import io
 import struct
@@ -49,6 +49,13 @@ async def get_audio(
     """The audio of a media source id (raises what the entity raised)."""
     media_id = tts.generate_media_source_id(hass, message, ENTITY_ID, language, options)
     return await tts.async_get_media_source_audio(hass, media_id)
+
+
+async def streamed(text: str, size: int = 5) -> AsyncGenerator[str]:
+    """The text as an LLM streams it: ``size`` characters at a time, each after a pause."""
+    for i in range(0, len(text), size):
+        await asyncio.sleep(0)
+        yield text[i : i + size]
 
 
 def tts_entity_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
