@@ -1,6 +1,11 @@
 """Derive translations/en.json from strings.json, resolving [%key:...%] references as Home
-Assistant core does (``scripts/translations`` writes it; tests check it is in sync)."""
+Assistant core does (``scripts/translations`` writes it; tests check it is in sync).
 
+``[%key:common::...%]`` reads Home Assistant's own common strings (``homeassistant/strings.json``
+of the installed release), so a reference to a key core does not have fails here with KeyError.
+"""
+
+from importlib.resources import files
 import json
 from pathlib import Path
 import re
@@ -12,45 +17,34 @@ STRINGS = INTEGRATION / "strings.json"
 EN = INTEGRATION / "translations" / "en.json"
 _REF = re.compile(r"\[%key:([a-z0-9_:]+)%\]")
 
-# Home Assistant's common strings referenced as [%key:common::...%].
-COMMON = {
-    "common::config_flow::data::api_key": "API key",
-    "common::config_flow::error::cannot_connect": "Failed to connect",
-    "common::config_flow::error::invalid_auth": "Invalid authentication",
-    "common::config_flow::error::unknown": "Unexpected error",
-    "common::config_flow::abort::already_configured_account": "Account is already configured",
-    "common::config_flow::abort::already_configured_service": "Service is already configured",
-    "common::config_flow::abort::reauth_successful": "Re-authentication was successful",
-    "common::config_flow::abort::reconfigure_successful": "Re-configuration was successful",
-    "common::config_flow::title::reauth": "Authentication expired for {name}",
-    "common::generic::name": "Name",
-    "common::generic::model": "Model",
-}
 
-
-def _lookup(strings: dict[str, Any], key: str) -> str:
-    if key in COMMON:
-        return COMMON[key]
-    node: Any = strings
-    for part in key.split("::")[2:] if key.startswith("component::") else key.split("::"):
-        node = node[part]
+def _lookup(strings: dict[str, Any], core: dict[str, Any], key: str) -> str:
+    if key.startswith("component::"):
+        node: Any = strings
+        parts = key.split("::")[2:]
+    else:
+        node = core
+        parts = key.split("::")
+    for part in parts:
+        node = node.get(part) if isinstance(node, dict) else None
     if not isinstance(node, str):
-        raise KeyError(key)
+        raise KeyError(f"[%key:{key}%] names no string")
     return node
 
 
-def _resolve(node: Any, strings: dict[str, Any]) -> Any:
+def _resolve(node: Any, strings: dict[str, Any], core: dict[str, Any]) -> Any:
     if isinstance(node, dict):
-        return {k: _resolve(v, strings) for k, v in node.items()}
+        return {k: _resolve(v, strings, core) for k, v in node.items()}
     if isinstance(node, str):
-        return _REF.sub(lambda m: _lookup(strings, m.group(1)), node)
+        return _REF.sub(lambda m: _lookup(strings, core, m.group(1)), node)
     return node
 
 
 def rendered_en() -> str:
     """The en.json that strings.json produces."""
     strings = json.loads(STRINGS.read_text(encoding="utf-8"))
-    return json.dumps(_resolve(strings, strings), indent=2, ensure_ascii=False) + "\n"
+    core = json.loads((files("homeassistant") / "strings.json").read_text(encoding="utf-8"))
+    return json.dumps(_resolve(strings, strings, core), indent=2, ensure_ascii=False) + "\n"
 
 
 if __name__ == "__main__":
