@@ -1,7 +1,6 @@
 """The end-to-end journey's Home Assistant, emulator and owner client (one per run)."""
 
 from collections.abc import AsyncGenerator, Generator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -55,5 +54,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         journey = item.funcargs.get("journey") if hasattr(item, "funcargs") else None
         if isinstance(journey, Journey):
             report.sections.append(("Home Assistant log (end)", journey.ha.tail()))
-            report.sections.append(("emulator log", Path(journey.emulator.log).read_text()[-4000:]))
+            report.sections.append(("emulator log", journey.emulator.log.read_text()[-4000:]))
     return report

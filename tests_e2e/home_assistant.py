@@ -1,9 +1,10 @@
 """A real Home Assistant (the release users run) in a child process, and a client for it.
 
 ``HomeAssistant`` writes a small config directory (this integration linked in, the development
-speaker as a media player, an offline speech engine for the fallback, HTTP bound to loopback on a free port), starts ``hass`` from
-``.dev/venv-ha`` (``scripts/setup .dev/venv-ha requirements_ha.txt``) and stops it. ``Client``
-talks to it as the frontend does: REST with a bearer token, and WebSocket commands.
+speaker as a media player, an offline speech engine for the fallback, HTTP bound to loopback on
+a free port), starts ``hass`` from ``.dev/venv-ha`` (``scripts/setup .dev/venv-ha
+requirements_ha.txt``) and stops it. ``Client`` talks to it as the frontend does: REST with a
+bearer token, and WebSocket commands.
 """
 
 import asyncio
@@ -24,6 +25,8 @@ HA_VENV = ROOT / ".dev" / "venv-ha"
 # The first start on a fresh machine installs the components' requirements (from PyPI).
 START_TIMEOUT = 900.0
 STOP_TIMEOUT = 60.0
+# One probe of the API while hass starts; a hung one must not outlast START_TIMEOUT.
+PROBE_TIMEOUT = aiohttp.ClientTimeout(total=5)
 CLIENT_ID = "http://127.0.0.1/"
 
 
@@ -32,6 +35,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """SIGTERM, then SIGKILL after ``timeout`` seconds: no child outlives the run."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _configuration(port: int, media: Path, ffmpeg: str) -> str:
@@ -93,8 +108,9 @@ class HomeAssistant:
         (self.config / "configuration.yaml").write_text(
             _configuration(self.port, self.media, self._ffmpeg), encoding="utf-8"
         )
-        # The HTTP settings live in .storage since 2026.x; built with Home Assistant's own
-        # schema so every default (SSL profile, CORS...) is its own.
+        # Home Assistant keeps its HTTP settings in .storage/http (a YAML http: block is a repair
+        # on the release users run); built with its own schema so every default (SSL profile,
+        # CORS...) is its own.
         storage = self.config / ".storage"
         storage.mkdir()
         script = (
@@ -111,6 +127,7 @@ class HomeAssistant:
             check=True,
             capture_output=True,
             text=True,
+            timeout=120,
         ).stdout
         (storage / "http").write_text(http, encoding="utf-8")
 
@@ -139,10 +156,12 @@ class HomeAssistant:
                         f"hass exited with {self._process.returncode}:\n{self.tail()}"
                     )
                 try:
-                    async with session.get(f"{self.url}/api/onboarding") as response:
+                    async with session.get(
+                        f"{self.url}/api/onboarding", timeout=PROBE_TIMEOUT
+                    ) as response:
                         if response.status == 200:
                             return
-                except aiohttp.ClientError:
+                except aiohttp.ClientError, TimeoutError:
                     pass
                 if time.monotonic() > deadline:
                     raise TimeoutError(
@@ -152,14 +171,7 @@ class HomeAssistant:
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after STOP_TIMEOUT."""
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        stop_process(self._process, STOP_TIMEOUT)
 
     def tail(self, lines: int = 60) -> str:
         """The end of Home Assistant's output."""
@@ -205,10 +217,8 @@ class Emulator:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        """Stop it."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            self._process.wait(10)
+        """SIGTERM, then SIGKILL after 10 s."""
+        stop_process(self._process, 10)
 
     async def logged_requests(self) -> list[str]:
         """The request lines it logged (``kind path model=... status=...``)."""
@@ -270,13 +280,19 @@ class Client:
         async with self.session.get(url) as response:
             return response.status, response.content_type, await response.read()
 
+    async def connect_ws(self) -> aiohttp.ClientWebSocketResponse:
+        """A WebSocket authenticated with the owner's token, as the frontend opens one."""
+        ws = await self.session.ws_connect(f"{self.url}/api/websocket")
+        async with asyncio.timeout(30):
+            assert (await ws.receive_json())["type"] == "auth_required"
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            assert (await ws.receive_json())["type"] == "auth_ok"
+        return ws
+
     async def ws(self, message_type: str, **fields: Any) -> Any:
         """One WebSocket command; its result (raises on an error result)."""
         if self._ws is None:
-            self._ws = await self.session.ws_connect(f"{self.url}/api/websocket")
-            assert (await self._ws.receive_json())["type"] == "auth_required"
-            await self._ws.send_json({"type": "auth", "access_token": self.token})
-            assert (await self._ws.receive_json())["type"] == "auth_ok"
+            self._ws = await self.connect_ws()
         self._ws_id += 1
         await self._ws.send_json({"id": self._ws_id, "type": message_type, **fields})
         async with asyncio.timeout(60):

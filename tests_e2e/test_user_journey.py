@@ -2,8 +2,8 @@
 
 Each test is one step and leaves what it made in ``journey`` for the next ones (a step whose
 prerequisite failed is skipped). Steps: onboarding (owner and token), the account against the
-emulator as a custom endpoint, a voice profile, speech fetched from the TTS proxy and decoded, any spelling of a language,
-``tts.speak`` on a media player, and the voice services.
+emulator as a custom endpoint, a voice profile, speech fetched from the TTS proxy and decoded,
+any spelling of a language, ``tts.speak`` on a media player, and the voice services.
 """
 
 import asyncio

@@ -49,11 +49,8 @@ async def _set_model(journey: Journey, model: str) -> None:
 
 async def _run_pipeline(journey: Journey, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
     """One STT-stage run on its own WebSocket: events until run-end (bounded)."""
-    ws = await journey.client.session.ws_connect(f"{journey.client.url}/api/websocket")
+    ws = await journey.client.connect_ws()
     try:
-        assert (await ws.receive_json())["type"] == "auth_required"
-        await ws.send_json({"type": "auth", "access_token": journey.client.token})
-        assert (await ws.receive_json())["type"] == "auth_ok"
         await ws.send_json(
             {
                 "id": 1,
