@@ -152,6 +152,9 @@ async def test_any_spelling_of_a_language_speaks_in_it(
     status, content_type, audio = await journey.client.fetch(answer["url"])
     assert (status, content_type) == (200, "audio/mpeg")
     assert len(audio) > 1000
+    decoded = await asyncio.to_thread(decode, audio, ffmpeg_binary())
+    assert decoded.seconds > 0.5
+    assert decoded.rms > MIN_RMS
     await until(
         journey.emulator.logged_requests,
         lambda lines: any(f"language_type={language_type}" in line for line in lines[before:]),
