@@ -24,6 +24,8 @@ RATE = 16000
 
 def tone_wav() -> bytes:
     """SECONDS of a TONE_HZ sine, 16-bit mono PCM at RATE Hz, in a WAV file."""
+    # Not tests.sample_audio's tone: hass imports this from its own venv, where the tests
+    # package and its encoders are not installed.
     samples = array(
         "h",
         (
