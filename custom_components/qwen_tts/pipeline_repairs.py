@@ -17,6 +17,7 @@ from .const import DOMAIN
 from .coordinator import AccountVoicesCoordinator, QwenTTSConfigEntry
 from .dashscope import friendly_name, model_for_voice
 from .entity import profile_entity_ids
+from .repairs import account_issues
 
 ISSUE_PIPELINE_VOICE = "pipeline_voice"
 ASSIST_PIPELINE = "assist_pipeline"
@@ -50,14 +51,8 @@ def async_update_pipeline_issues(
                     "voice": friendly_name(voice),
                     "engine": str(pipeline.tts_engine),
                 }
-    for (domain, issue_id), issue in list(ir.async_get(hass).issues.items()):
-        if (
-            domain == DOMAIN
-            and issue_id.startswith(ISSUE_PIPELINE_VOICE)
-            and issue.data
-            and issue.data.get("entry_id") == entry.entry_id
-            and issue_id not in wanted
-        ):
+    for issue_id in account_issues(hass, entry.entry_id, ISSUE_PIPELINE_VOICE):
+        if issue_id not in wanted:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
     for issue_id, placeholders in wanted.items():
         ir.async_create_issue(

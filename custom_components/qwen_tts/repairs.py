@@ -1,5 +1,6 @@
 """Repairs: a voice profile whose cloned or designed voice no longer exists gets a new voice."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
@@ -44,8 +45,8 @@ def async_update_voice_issues(
     ``deleted`` names the voice that was just deleted, for a friendlier message.
     """
     profiles = voice_profiles(entry)
-    for issue_id, subentry_id in _voice_issues(hass, entry.entry_id):
-        if subentry_id not in profiles:
+    for issue_id, data in account_issues(hass, entry.entry_id, ISSUE_DELETED_VOICE).items():
+        if data.get("subentry_id") not in profiles:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
     for subentry_id, subentry in profiles.items():
         voice = str(subentry.data.get(CONF_VOICE) or "")
@@ -76,20 +77,21 @@ def async_update_voice_issues(
 @callback
 def async_delete_voice_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Withdraw every ``deleted_voice`` issue of an account (it is unloaded or removed)."""
-    for issue_id, _ in _voice_issues(hass, entry_id):
+    for issue_id in account_issues(hass, entry_id, ISSUE_DELETED_VOICE):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
-def _voice_issues(hass: HomeAssistant, entry_id: str) -> list[tuple[str, object]]:
-    """(issue id, subentry id) of the ``deleted_voice`` issues of an account."""
-    return [
-        (issue_id, issue.data.get("subentry_id"))
+def account_issues(hass: HomeAssistant, entry_id: str, kind: str) -> dict[str, Mapping[str, Any]]:
+    """{issue id: issue data} of an account's repair issues of one ``kind`` (the translation
+    key their ids start with); a copy, so issues can be deleted while going through it."""
+    return {
+        issue_id: issue.data
         for (domain, issue_id), issue in ir.async_get(hass).issues.items()
         if domain == DOMAIN
-        and issue_id.startswith(ISSUE_DELETED_VOICE)
+        and issue_id.startswith(kind)
         and issue.data
         and issue.data.get("entry_id") == entry_id
-    ]
+    }
 
 
 def replacement_voices(
