@@ -22,22 +22,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.qwen_tts.const import DOMAIN
 
+from .account_sensors import sensor_id, sensor_state
 from .emulator import DashScopeEmulator
 from .service_failures import failure_cases
 from .voice_services import call_service
-
-
-def sensor_id(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
-    """The entity id of the account's sensor ``key`` (its unique id is ``<entry>_<key>``)."""
-    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry.entry_id}_{key}")
-    assert entity_id is not None
-    return entity_id
-
-
-def sensor_state(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
-    state = hass.states.get(sensor_id(hass, entry, key))
-    assert state is not None
-    return state.state
 
 
 async def test_the_account_has_its_own_service_device(

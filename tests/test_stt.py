@@ -25,6 +25,7 @@ from custom_components.qwen_tts.const import (
 )
 from custom_components.qwen_tts.stt import PartialSpeechResult
 
+from .account_sensors import sensor_state
 from .emulator import DashScopeEmulator, render_pcm
 from .service_failures import failure_cases
 
@@ -412,14 +413,6 @@ async def test_a_command_longer_than_the_cap_is_recognised_from_its_start(
 # -- account status and usage -----------------------------------------------------------------
 
 
-def _account_sensor(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{entry.entry_id}_{key}")
-    assert entity_id is not None
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
-
-
 @pytest.mark.parametrize(
     ("model", "seconds"),
     [
@@ -437,8 +430,8 @@ async def test_recognised_seconds_count_in_the_account_usage(
     await hass.async_block_till_done()
 
     expected = seconds + 1  # the second of silence
-    assert float(_account_sensor(hass, config_entry, "speech_seconds_this_month")) == expected
-    assert _account_sensor(hass, config_entry, "service_status") == "ok"
+    assert float(sensor_state(hass, config_entry, "speech_seconds_this_month")) == expected
+    assert sensor_state(hass, config_entry, "service_status") == "ok"
 
 
 @failure_cases(
@@ -462,8 +455,8 @@ async def test_a_failed_recognition_shows_in_the_service_status_and_bills_nothin
     await recognise(entity)
     await hass.async_block_till_done()
 
-    assert _account_sensor(hass, config_entry, "service_status") == shown
-    assert float(_account_sensor(hass, config_entry, "speech_seconds_this_month")) == 0
+    assert sensor_state(hass, config_entry, "service_status") == shown
+    assert float(sensor_state(hass, config_entry, "speech_seconds_this_month")) == 0
 
 
 @pytest.mark.parametrize("model", ["qwen3-asr-flash", REALTIME])
@@ -489,4 +482,4 @@ async def test_audio_that_stops_without_ending_is_an_error_result_in_bounded_tim
     assert result == stt.SpeechResult(None, stt.SpeechResultState.ERROR)
     assert "stopped arriving" in caplog.text
     assert emulator.requests_of("recognition") == []
-    assert _account_sensor(hass, config_entry, "service_status") == "ok"
+    assert sensor_state(hass, config_entry, "service_status") == "ok"
