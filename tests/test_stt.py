@@ -296,13 +296,15 @@ async def test_partial_transcripts_only_where_home_assistant_offers_them(
 @pytest.mark.parametrize(
     "case",
     [
-        (model, *failure)
+        pytest.param(
+            (model, status, code, advice), id=f"{model}: {status} {code} -> warns once: {advice}"
+        )
         for model in ("qwen3-asr-flash", REALTIME)
-        for failure in (
-            (429, "Throttling.RateQuota"),
-            (500, "InternalError"),
-            (503, "ServiceUnavailable"),
-            (403, "Arrearage"),
+        for status, code, advice in (
+            (429, "Throttling.RateQuota", "wait a minute"),
+            (500, "InternalError", "usually temporary"),
+            (503, "ServiceUnavailable", "usually temporary"),
+            (403, "Arrearage", "check its billing"),
         )
     ],
 )
@@ -311,9 +313,9 @@ async def test_service_failures_are_error_results_logged_once(
     config_entry: MockConfigEntry,
     emulator: DashScopeEmulator,
     caplog: pytest.LogCaptureFixture,
-    case: tuple[str, int, str],
+    case: tuple[str, int, str, str],
 ) -> None:
-    model, status, code = case
+    model, status, code, advice = case
     entity = await setup_stt(hass, config_entry, **{CONF_STT_MODEL: model})
     kind = "transcription" if model == REALTIME else "recognition"
     emulator.fail_next(status, code, count=2, kind=kind)
@@ -325,6 +327,7 @@ async def test_service_failures_are_error_results_logged_once(
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and "qwen_tts" in r.name]
     assert len(warnings) == 1
     assert code in warnings[0].getMessage()
+    assert advice in warnings[0].getMessage()
     assert emulator.api_key not in caplog.text
 
 
@@ -346,12 +349,16 @@ async def test_silence_is_an_error_result_saying_nothing_was_heard(
 
 
 async def test_an_empty_transcript_is_an_error_result(
-    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: DashScopeEmulator
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: DashScopeEmulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     entity = await setup_stt(hass, config_entry)
     emulator.transcript = ""
 
     assert await recognise(entity) == stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+    assert "No speech was recognised" in caplog.text
 
 
 @pytest.mark.parametrize("model", ["qwen3-asr-flash", REALTIME])
