@@ -944,7 +944,8 @@ async def test_a_blank_media_selection_is_not_a_second_sample_source(
     media_dir: Path,
     blank: Any,
 ) -> None:
-    media_id = _local_media(media_dir, "grandma.wav", sample_audio.wav(5.0))
+    sample = sample_audio.wav(5.0)
+    media_id = _local_media(media_dir, "grandma.wav", sample)
 
     response = await _create_voice(
         hass,
@@ -961,6 +962,7 @@ async def test_a_blank_media_selection_is_not_a_second_sample_source(
     )
 
     assert response is not None
+    assert _uploaded_audio(emulator) == ("audio/wav", sample)  # the recording, not a blank URL
     assert empty_selection.translation_key == "one_sample_source"
 
 
