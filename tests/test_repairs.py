@@ -196,7 +196,10 @@ async def test_a_profile_naming_the_voice_by_its_friendly_name_gets_an_issue(
     grandma: str,
 ) -> None:
     await _delete(hass, setup_integration, "grandma")
-    assert _issue(hass, setup_integration) is not None
+
+    issue = _issue(hass, setup_integration)
+    assert issue is not None
+    assert issue.translation_placeholders == {"profile": DEFAULT_PROFILE_NAME, "voice": "grandma"}
 
 
 @pytest.mark.parametrize("profile_data", [dict(DEFAULT_PROFILE)])
