@@ -5,8 +5,8 @@ Counted per account from what the service reports (``usage.characters`` of each 
 see the API reference's ``usage`` object; ``usage.seconds`` of each recognition, or the
 seconds of audio streamed to a realtime recognition, which reports none), kept in Home
 Assistant's storage across restarts and reset at the start of each month in Home
-Assistant's time zone. Audio served from Home
-Assistant's cache never reaches the service, so it counts nothing.
+Assistant's time zone. Audio served from Home Assistant's cache never reaches the service,
+so it counts nothing.
 """
 
 from collections.abc import Callable
