@@ -529,6 +529,9 @@ async def test_same_key_on_another_endpoint_is_a_new_account(
     result = await custom_account(hass, other_emulator.base_url)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_API_KEY] == config_entry.data[CONF_API_KEY]
+    assert result["data"][CONF_BASE_URL] == other_emulator.base_url
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
 async def test_another_key_on_same_endpoint_is_a_new_account(
@@ -541,6 +544,9 @@ async def test_another_key_on_same_endpoint_is_a_new_account(
     result = await custom_account(hass, emulator.base_url)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_API_KEY] == emulator.api_key
+    assert result["data"][CONF_BASE_URL] == config_entry.data[CONF_BASE_URL]
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
 # -- reauth ----------------------------------------------------------------------------------------
