@@ -39,6 +39,26 @@ async def test_setup_loads_the_account_voices(
     assert runtime.voices.find("mom") == voice
 
 
+async def test_a_slow_voice_list_does_not_hold_the_profiles_back(
+    hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
+) -> None:
+    """Setup ends while the account's voices are still being listed; they arrive after."""
+    emulator.voices[MOM] = {"voice": MOM, "target_model": "qwen3-tts-vc-2026-01-22"}
+    emulator.response_delay = 2.0
+
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.async_entity_ids("tts")
+    voices = config_entry.runtime_data.voices
+    assert voices.data is None
+
+    await hass.async_block_till_done()
+
+    assert voices.last_update_success, voices.last_exception
+    assert MOM in voices.data
+
+
 async def test_refused_key_at_setup_starts_reauth_and_keeps_the_profiles(
     hass: HomeAssistant, emulator: DashScopeEmulator, config_entry: MockConfigEntry
 ) -> None:

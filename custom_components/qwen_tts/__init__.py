@@ -71,7 +71,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: QwenTTSConfigEntry) -> b
             async_update_pipeline_issues(hass, entry, voices)
 
     entry.async_on_unload(voices.async_add_listener(_async_voices_updated))
-    await voices.async_refresh()
+    # The voices load beside the setup: a service that hangs holds only them (up to the
+    # client's request timeout), never the profiles that speak through their fallback.
+    entry.async_create_task(hass, voices.async_refresh(), f"{DOMAIN} voices", eager_start=True)
     async_ensure_account_device(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     profiles = _profiles(entry)
