@@ -76,9 +76,9 @@ class RealtimeConnection(ABC):
     reader task that queues the service's events, waits for them within a ``ProgressWatch``
     while the service owes an answer, and sending client events.
 
-    Subclasses give the ``session.update`` body (``_session_config``), the watch of what is
-    owed (``_owed_watch``), may look at each event as it arrives (``_received``), and read
-    the events (``_next``).
+    Subclasses give the ``session.update`` body (``_session_config``), say when the service
+    starts to owe an answer (``_owe``), may look at each event as it arrives (``_received``),
+    and read the events (``_next_event``).
     """
 
     def __init__(
@@ -105,6 +105,7 @@ class RealtimeConnection(ABC):
         self._send_lock = asyncio.Lock()
         self._iterating = False
         self._finished = False
+        self._owed: ProgressWatch | None = None
         self.session_id: str | None = None
         """The service's id of this session (from ``session.created``)."""
 
@@ -112,10 +113,12 @@ class RealtimeConnection(ABC):
     def _session_config(self) -> JsonObject:
         """The ``session`` object of ``session.update``."""
 
-    def _owed_watch(self) -> ProgressWatch | None:
-        """The bounds of the wait for the next event, when the service owes one (``None``:
-        the caller paces the session, nothing is owed)."""
-        return None
+    def _owe(self, watch: ProgressWatch) -> None:
+        """From now on the service owes an answer: every wait for an event is within
+        ``watch`` (before, the caller paces the session and waits are not bounded here).
+        A reader already waiting is woken to take up the bound."""
+        self._owed = watch
+        self._queue.put_nowait(_OWED)
 
     def _received(self, event: JsonObject) -> _Event:
         """Look at an event as it arrives (before it is queued); may replace it by an error."""
@@ -303,8 +306,8 @@ class RealtimeConnection(ABC):
     async def _next(self) -> _Event:
         """The next queued event; while the service owes one, within the watch's bounds."""
         while True:
-            if (watch := self._owed_watch()) is not None:
-                item = await watch.wait(self._queue.get())
+            if self._owed is not None:
+                item = await self._owed.wait(self._queue.get())
             else:
                 item = await self._queue.get()
             if not isinstance(item, _Owed):
@@ -377,13 +380,11 @@ class RealtimeSession(RealtimeConnection):
             voice=settings.voice,
         )
         self.settings = settings
-        self.bounds = bounds
         self._watch = bounds.watch(
             f"realtime session with {settings.model}",
             characters=0,
             byte_rate=audio_byte_rate(settings.response_format, settings.sample_rate),
         )
-        self._finish_sent = False
         self._text_sent = False  # text that should be spoken
         self._heard = False  # audio arrived
 
@@ -407,11 +408,6 @@ class RealtimeSession(RealtimeConnection):
             "sample_rate": s.sample_rate,
             **s.optional_parameters(),
         }
-
-    @override
-    def _owed_watch(self) -> ProgressWatch | None:
-        """Audio is owed once all text was handed over."""
-        return self._watch if self._finish_sent else None
 
     @override
     def _received(self, event: JsonObject) -> _Event:
@@ -469,5 +465,4 @@ class RealtimeSession(RealtimeConnection):
     async def finish(self) -> None:
         """Send ``session.finish``: no more text will come."""
         await self._send({"type": "session.finish"})
-        self._finish_sent = True
-        self._queue.put_nowait(_OWED)
+        self._owe(self._watch)

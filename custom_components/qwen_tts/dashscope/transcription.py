@@ -18,7 +18,7 @@ from .bounds import ProgressWatch
 from .errors import DashScopeError, ProtocolError
 from .http import JsonObject, as_object, as_str
 from .models import TranscriptionSettings, TranscriptUpdate
-from .realtime import _OWED, RealtimeConnection, _Event
+from .realtime import RealtimeConnection, _Event
 
 PARTIAL = "conversation.item.input_audio_transcription.text"
 COMPLETED = "conversation.item.input_audio_transcription.completed"
@@ -71,7 +71,6 @@ class TranscriptionSession(RealtimeConnection):
         super().__init__(session, url, api_key, settings.model, timeout=timeout)
         self.settings = settings
         self.answer_timeout = answer_timeout
-        self._watch: ProgressWatch | None = None
         self.audio_bytes = 0
         """How many bytes of PCM were appended so far."""
         self._completed: list[str] = []
@@ -112,23 +111,20 @@ class TranscriptionSession(RealtimeConnection):
         if self.audio_bytes:
             await self._send({"type": "input_audio_buffer.commit"})
         await self._send({"type": "session.finish"})
-        self._watch = ProgressWatch(
-            f"realtime recognition with {self.settings.model}",
-            first=self.answer_timeout,
-            gap=self.answer_timeout,
-            overall=self.answer_timeout + self.seconds,
+        self._owe(
+            ProgressWatch(
+                f"realtime recognition with {self.settings.model}",
+                first=self.answer_timeout,
+                gap=self.answer_timeout,
+                overall=self.answer_timeout + self.seconds,
+            )
         )
-        self._queue.put_nowait(_OWED)
-
-    @override
-    def _owed_watch(self) -> ProgressWatch | None:
-        return self._watch
 
     @override
     def _received(self, event: JsonObject) -> _Event:
         """Each transcription event is progress."""
-        if self._watch is not None and event.get("type") in (PARTIAL, COMPLETED):
-            self._watch.progress()
+        if self._owed is not None and event.get("type") in (PARTIAL, COMPLETED):
+            self._owed.progress()
         return event
 
     async def updates(self) -> AsyncGenerator[TranscriptUpdate]:
