@@ -3,7 +3,8 @@ synthesis here, recognition (ASR models) in ``transcription.py``."""
 
 import asyncio
 import base64
-from typing import TYPE_CHECKING, Any, override
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, override
 
 from aiohttp import web
 
@@ -14,7 +15,7 @@ from .misbehaviour import forever, tone
 from .pacing import Pacer
 from .recognition import REALTIME_ASR_MODELS
 from .session import ServerSession, new_id
-from .store import REALTIME, TRANSCRIPTION, RecordedRequest, request_id
+from .store import REALTIME, TRANSCRIPTION, request_id
 from .synthesis import voice_allowed
 from .transcription import TranscriptionSession
 from .wire import json_error
@@ -58,24 +59,15 @@ async def handle_realtime(emu: DashScopeEmulator, request: web.Request) -> web.S
 class RealtimeSession(ServerSession):
     """The server side of one realtime synthesis session."""
 
-    def __init__(
-        self,
-        emu: DashScopeEmulator,
-        socket: web.WebSocketResponse,
-        record: RecordedRequest,
-        model: str,
-    ) -> None:
-        """A fresh session with the service defaults."""
-        defaults: dict[str, Any] = {
-            "voice": "Cherry",
-            "mode": "server_commit",
-            "language_type": "Auto",
-            "response_format": "pcm",
-            "sample_rate": 24000,
-        }
-        super().__init__(emu, socket, record, model, defaults)
-        self._buffer = ""
-        self._synthesised = False
+    DEFAULTS: ClassVar[Mapping[str, Any]] = {
+        "voice": "Cherry",
+        "mode": "server_commit",
+        "language_type": "Auto",
+        "response_format": "pcm",
+        "sample_rate": 24000,
+    }
+    _buffer = ""  # text appended and not yet synthesised
+    _synthesised = False  # a response started: the config is fixed
 
     @override
     async def run(self, failure: PlannedFailure | None) -> None:
@@ -85,16 +77,6 @@ class RealtimeSession(ServerSession):
             await self._send("session.created", session=self.view())
             return
         await super().run(failure)
-
-    @override
-    def view(self) -> dict[str, Any]:
-        """The ``session`` object: the model and its current config."""
-        return {
-            "object": "realtime.session",
-            "id": self._session_id,
-            "model": self._model,
-            **self._config,
-        }
 
     async def _forever(self, interval: float, send: Any) -> None:
         """Send until the client closes the socket (then ``ConnectionError``)."""

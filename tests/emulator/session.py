@@ -4,10 +4,12 @@ recognition (``transcription.py``) sessions share. The events come from the real
 
 from abc import ABC, abstractmethod
 import asyncio
+from collections.abc import Mapping
 import contextlib
+import copy
 import json
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import WSMsgType, web
 
@@ -25,7 +27,13 @@ def new_id(prefix: str) -> str:
 
 
 class ServerSession(ABC):
-    """The server side of one realtime session: client events in order, events sent back."""
+    """The server side of one realtime session: client events in order, events sent back.
+
+    A subclass gives the service's session defaults (``DEFAULTS``) and serves the events
+    (``handle``); its own state starts as class attributes of immutable values.
+    """
+
+    DEFAULTS: ClassVar[Mapping[str, Any]]
 
     def __init__(
         self,
@@ -33,20 +41,25 @@ class ServerSession(ABC):
         socket: web.WebSocketResponse,
         record: RecordedRequest,
         model: str,
-        config: dict[str, Any],
     ) -> None:
-        """A fresh session with ``config`` as the service's defaults."""
+        """A fresh session of ``model`` with the service's defaults."""
         self._emu = emu
         self._socket = socket
         self._record = record
         self._model = model
-        self._config = config
+        self._config = copy.deepcopy(dict(self.DEFAULTS))
         self._session_id = new_id("sess")
         self._appended = False
 
-    @abstractmethod
     def view(self) -> dict[str, Any]:
-        """The ``session`` object of ``session.created`` / ``session.updated``."""
+        """The ``session`` object of ``session.created`` / ``session.updated``: the model
+        and its current config."""
+        return {
+            "object": "realtime.session",
+            "id": self._session_id,
+            "model": self._model,
+            **self._config,
+        }
 
     @abstractmethod
     async def handle(self, event: dict[str, Any]) -> bool:

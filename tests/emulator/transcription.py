@@ -9,16 +9,12 @@ speech. Without speech there is no ``completed`` event, only ``session.finished`
 
 import base64
 import binascii
-from typing import TYPE_CHECKING, Any, override
-
-from aiohttp import web
+from collections.abc import Mapping
+from typing import Any, ClassVar, override
 
 from .recognition import LANGUAGES, HeardAudio, has_speech, recognition_pause
 from .session import ServerSession, new_id
-from .store import TRANSCRIPTION, RecordedRequest
-
-if TYPE_CHECKING:
-    from .server import DashScopeEmulator
+from .store import TRANSCRIPTION
 
 SAMPLE_RATES = (8000, 16000)
 MAX_UTTERANCE_SECONDS = 60
@@ -27,37 +23,22 @@ COMPLETED = "conversation.item.input_audio_transcription.completed"
 
 
 class TranscriptionSession(ServerSession):
-    """The server side of one realtime recognition session (driven by ``handle_realtime``)."""
+    """The server side of one realtime recognition session (driven by ``handle_realtime``):
+    VAD mode and pcm at 16 kHz by default."""
 
-    def __init__(
-        self,
-        emu: DashScopeEmulator,
-        socket: web.WebSocketResponse,
-        record: RecordedRequest,
-        model: str,
-    ) -> None:
-        """A fresh session with the service defaults (VAD mode, pcm at 16 kHz)."""
-        defaults: dict[str, Any] = {
-            "input_audio_format": "pcm",
-            "sample_rate": 16000,
-            "input_audio_transcription": {},
-            "turn_detection": {"type": "server_vad", "threshold": 0.5, "silence_duration_ms": 200},
-        }
-        super().__init__(emu, socket, record, model, defaults)
-        self._buffer = bytearray()
-        self._partial_words = 0
+    DEFAULTS: ClassVar[Mapping[str, Any]] = {
+        "input_audio_format": "pcm",
+        "sample_rate": 16000,
+        "input_audio_transcription": {},
+        "turn_detection": {"type": "server_vad", "threshold": 0.5, "silence_duration_ms": 200},
+    }
+    _buffer = b""  # audio of the utterance not yet recognised
+    _partial_words = 0  # transcript words revealed by partial events of this utterance
 
     @override
     def view(self) -> dict[str, Any]:
-        """The ``session`` object of ``session.created`` / ``session.updated``."""
-        shown = {**self._config, "input_audio_format": "pcm16"}
-        return {
-            "object": "realtime.session",
-            "id": self._session_id,
-            "model": self._model,
-            "modalities": ["text"],
-            **shown,
-        }
+        """The ``session`` object, as the service shows it (text out, ``pcm16`` in)."""
+        return {**super().view(), "modalities": ["text"], "input_audio_format": "pcm16"}
 
     @property
     def _language(self) -> str | None:
@@ -116,7 +97,7 @@ class TranscriptionSession(ServerSession):
             return False
         words = self._emu.transcript.split()
         heard = int(len(self._buffer) / (rate * 2))
-        if has_speech(bytes(self._buffer)) and min(heard, len(words)) > self._partial_words:
+        if has_speech(self._buffer) and min(heard, len(words)) > self._partial_words:
             self._partial_words = min(heard, len(words))
             fixed = " ".join(words[: self._partial_words - 1])
             stash = words[self._partial_words - 1]
@@ -133,7 +114,7 @@ class TranscriptionSession(ServerSession):
 
     async def _recognise(self, item_id: str) -> bool:
         """Recognise the buffered audio as one utterance (``completed`` only with speech)."""
-        pcm, self._buffer = bytes(self._buffer), bytearray()
+        pcm, self._buffer = self._buffer, b""
         self._partial_words = 0
         context = ((self._config.get("input_audio_transcription") or {}).get("corpus") or {}).get(
             "text"
