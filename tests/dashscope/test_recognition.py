@@ -23,6 +23,8 @@ from custom_components.qwen_tts.dashscope import (
 )
 from tests.emulator import DashScopeEmulator, render_pcm
 
+from .scripted import Message, RealtimeScript, ScriptedServer
+
 RATE = 16000
 SPEECH = render_pcm("Turn on the light", RATE)
 SILENCE = bytes(RATE * 2)  # one second
@@ -198,3 +200,71 @@ async def test_a_realtime_service_that_never_answers_times_out(
     async with asyncio.timeout(5):
         with pytest.raises(DashScopeTimeoutError):
             await _transcribe(client, SPEECH, TranscriptionSettings(REALTIME))
+
+
+def _completed(transcript: str) -> dict[str, object]:
+    return {
+        "type": "conversation.item.input_audio_transcription.completed",
+        "item_id": "item_1",
+        "content_index": 0,
+        "transcript": transcript,
+    }
+
+
+@pytest.mark.parametrize(
+    ("utterances", "text"),
+    [
+        pytest.param(
+            ["Turn on the light.", "And the fan."],
+            "Turn on the light. And the fan.",
+            id="English -> a space",
+        ),
+        pytest.param(
+            ["Schalte das Licht ein.", "Öffne die Tür."],
+            "Schalte das Licht ein. Öffne die Tür.",
+            id="German umlaut -> a space",
+        ),
+        pytest.param(
+            ["Включи свет.", "Выключи вентилятор."],
+            "Включи свет. Выключи вентилятор.",
+            id="Russian -> a space",
+        ),
+        pytest.param(["불 켜줘.", "문 닫아."], "불 켜줘. 문 닫아.", id="Korean -> a space"),
+        pytest.param(["打开灯。", "关上门。"], "打开灯。关上门。", id="Chinese -> none"),
+        pytest.param(
+            ["電気をつけて。", "ありがとう。"], "電気をつけて。ありがとう。", id="Japanese -> none"
+        ),
+        pytest.param(["打开灯", "please"], "打开灯please", id="Chinese then English -> none"),
+        pytest.param(["  ", " Lights off. "], "Lights off.", id="blank utterance -> left out"),
+    ],
+)
+async def test_a_realtime_transcript_of_several_utterances_joins_them_as_the_script_writes(
+    http: aiohttp.ClientSession, utterances: list[str], text: str
+) -> None:
+    finish: list[Message] = [_completed(u) for u in utterances]
+    script = RealtimeScript(on_finish=[*finish, {"type": "session.finished"}])
+    async with ScriptedServer(realtime=script) as server:
+        updates = await _transcribe(server.client(http), SPEECH, TranscriptionSettings(REALTIME))
+    assert updates[-1] == TranscriptUpdate(text, True, None)
+
+
+@pytest.mark.parametrize(
+    ("failed", "error", "message"),
+    [
+        pytest.param(
+            {"error": {"code": "InternalError", "message": "recognition failed"}},
+            ServiceError,
+            "recognition failed",
+            id="failed with a cause -> its typed error",
+        ),
+        pytest.param({}, ProtocolError, "without details", id="failed without a cause -> protocol"),
+    ],
+)
+async def test_a_realtime_transcription_that_failed_raises(
+    http: aiohttp.ClientSession, failed: dict[str, object], error: type[Exception], message: str
+) -> None:
+    event = {"type": "conversation.item.input_audio_transcription.failed", **failed}
+    script = RealtimeScript(on_finish=[event, {"type": "session.finished"}])
+    async with ScriptedServer(realtime=script) as server:
+        with pytest.raises(error, match=message):
+            await _transcribe(server.client(http), SPEECH, TranscriptionSettings(REALTIME))

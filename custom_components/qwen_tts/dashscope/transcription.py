@@ -10,6 +10,7 @@ then ``input_audio_buffer.commit`` and ``session.finish``; the service answers
 
 import base64
 from collections.abc import AsyncGenerator
+import re
 from typing import override
 
 import aiohttp
@@ -28,13 +29,22 @@ SAMPLE_WIDTH = 2
 ANSWER_TIMEOUT = 10.0
 
 
+# Chinese and Japanese (Han, kana, CJK and full-width punctuation) are written without spaces;
+# every other script the service recognises (Latin, Cyrillic, Arabic, Hangul, Thai between
+# sentences...) puts one between utterances.
+_NO_SPACE = re.compile(
+    "[\u2e80-\u2fff\u3000-\u30ff\u3100-\u312f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]"
+)
+
+
 def _join(parts: list[str]) -> str:
-    """Utterances in order; a space between words of space-separated scripts only."""
+    """Utterances in order; a space between them unless one side is written without spaces."""
     text = ""
     for part in (p.strip() for p in parts):
         if not part:
             continue
-        if text and text[-1].isascii() and part[0].isascii():
+        if text and not (_NO_SPACE.match(text[-1]) or _NO_SPACE.match(part[0])):
             text += " "
         text += part
     return text
