@@ -14,6 +14,7 @@ from custom_components.qwen_tts.dashscope import (
     ContentFilterError,
     DashScopeClient,
     Endpoint,
+    IncompleteAudioError,
     ProtocolError,
     RateLimitError,
     ServiceError,
@@ -324,15 +325,46 @@ async def test_the_request_sends_input_and_parameters_without_unset_fields(
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type"),
+    ("body", "content_type", "message"),
     [
-        pytest.param(b"<html><body>Gateway login</body></html>", "text/html", id="an html page"),
-        pytest.param(b'["not", "an", "object"]', "application/json", id="json, not an object"),
+        pytest.param(
+            b"<html><body>Gateway login</body></html>",
+            "text/html",
+            "a web page",
+            id="an html page -> a web page, not DashScope",
+        ),
+        pytest.param(
+            b"  <!DOCTYPE html><html></html>",
+            "text/html",
+            "a web page",
+            id="an html document -> a web page, not DashScope",
+        ),
+        pytest.param(
+            b"Service temporarily unavailable",
+            "text/plain",
+            "not JSON",
+            id="plain text -> not JSON",
+        ),
+        pytest.param(
+            b'["not", "an", "object"]',
+            "application/json",
+            "not an object",
+            id="json, not an object",
+        ),
+        pytest.param(
+            b'{"request_id": "r1"}',
+            "application/json",
+            "did not open an event stream",
+            id="json without an error code -> no event stream",
+        ),
     ],
 )
 async def test_an_answer_that_is_not_an_event_stream_raises_protocol_error(
-    http: aiohttp.ClientSession, body: bytes, content_type: str
+    http: aiohttp.ClientSession, body: bytes, content_type: str, message: str
 ) -> None:
+    """Not "stopped before the audio was complete": the answer was never a stream (a proxy,
+    a captive portal), which the user is told so as to check the endpoint."""
     async with ScriptedServer(raw_answer=body, raw_content_type=content_type) as server:
-        with pytest.raises(ProtocolError):
+        with pytest.raises(ProtocolError, match=message) as caught:
             await _collect(server.client(http))
+    assert not isinstance(caught.value, IncompleteAudioError)

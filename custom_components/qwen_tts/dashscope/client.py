@@ -205,8 +205,10 @@ class DashScopeClient:
     async def stream_synthesis(self, settings: SpeechSettings, text: str) -> AsyncGenerator[bytes]:
         """SSE synthesis: yield PCM (or MP3) bytes as frames arrive.
 
-        Raises the mapped error of an error frame; ``IncompleteAudioError`` when the stream
-        breaks off or ends without ``finish_reason: "stop"``, or finishes without any audio;
+        Raises the mapped error of an error frame, or of an answer that is not an event
+        stream (``ProtocolError`` when it tells none: a web page, other JSON);
+        ``IncompleteAudioError`` when the stream breaks off or ends without
+        ``finish_reason: "stop"``, or finishes without any audio;
         ``StalledStreamError`` when a wait exceeds ``stream_bounds`` (first audio, gap,
         overall by the text's length); ``AudioLimitError`` when more audio arrives than the
         text can take. The connection is closed on every failure.
@@ -250,7 +252,7 @@ class DashScopeClient:
                     raise error_from_http(
                         resp.status, resp.reason, body, secret=self._api_key, voice=voice
                     )
-                if resp.content_type == "application/json":  # not a stream: an answer
+                if resp.content_type != "text/event-stream":  # not a stream: an answer
                     data = parse_json_object(await watch.wait(read_answer(resp, what)), what)
                     raise (
                         map_error_body(data, status=resp.status, secret=self._api_key, voice=voice)
