@@ -12,6 +12,7 @@ from custom_components.qwen_tts.dashscope import (
     DashScopeConnectionError,
     DashScopeError,
     Endpoint,
+    RateLimitError,
     ServiceError,
     SpeechSettings,
     Usage,
@@ -95,9 +96,9 @@ def _break_after_one_frame(emulator: DashScopeEmulator) -> None:
 @pytest.mark.parametrize(
     ("fault", "expected"),
     [
-        pytest.param(_refuse(503, "ServiceUnavailable"), DashScopeError, id="503 refused"),
-        pytest.param(_refuse(500, "InternalError"), DashScopeError, id="500 refused"),
-        pytest.param(_refuse(429, "Throttling"), DashScopeError, id="429 refused"),
+        pytest.param(_refuse(503, "ServiceUnavailable"), ServiceError, id="503 refused"),
+        pytest.param(_refuse(500, "InternalError"), ServiceError, id="500 refused"),
+        pytest.param(_refuse(429, "Throttling"), RateLimitError, id="429 refused"),
         pytest.param(_break_after_one_frame, ServiceError, id="stream breaks -> nothing billed"),
     ],
 )
