@@ -17,7 +17,6 @@ from contextlib import aclosing
 from dataclasses import dataclass
 import gc
 import statistics
-import sys
 import time
 import tracemalloc
 from typing import Any
@@ -29,7 +28,7 @@ from custom_components.qwen_tts.dashscope import AccountVoice, DashScopeClient, 
 from custom_components.qwen_tts.speech import SpeechPlan, resolve_plan
 from custom_components.qwen_tts.streaming import SpeechStream
 from scripts.bench_baseline import whole_file
-from scripts.bench_endless import endless_audio, endless_child
+from scripts.bench_endless import child_figures, endless_audio, endless_child
 from scripts.bench_stt import RECOGNITION_DELAY, SPEED, stt_latency
 from tests.emulator import DashScopeEmulator
 from tests.emulator.store import RecordedRequest
@@ -287,20 +286,9 @@ async def memory(emu: DashScopeEmulator) -> None:
     """Peak memory of streaming, measured in a child process (so the emulator's own
     allocations do not count), for two text lengths."""
     for chars in MEMORY_CHARS:
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "scripts.bench",
-            "--memory-child",
-            emu.base_url,
-            emu.api_key,
-            str(chars),
-            stdout=asyncio.subprocess.PIPE,
+        peak_kib, audio_kib = await child_figures(
+            "--memory-child", emu.base_url, emu.api_key, str(chars)
         )
-        out, _ = await child.communicate()
-        if child.returncode != 0:
-            raise RuntimeError(f"memory run failed ({child.returncode})")
-        peak_kib, audio_kib = (float(value) for value in out.decode().split())
         kchars = chars / 1000
         if chars == LONG_CHARS:
             note(

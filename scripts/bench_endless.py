@@ -29,6 +29,9 @@ from custom_components.qwen_tts.speech import SpeechPlan
 from custom_components.qwen_tts.streaming import SpeechStream
 from tests.emulator import DashScopeEmulator
 
+# The longest a child process may take: far more than a bounded synthesis needs, so that a
+# request the bounds no longer end fails the bench instead of hanging it.
+CHILD_TIMEOUT = 120.0
 # The alert of the report: 30 characters.
 MESSAGE = "The garage door is still open."
 ENDLESS_INTERVAL = 0.02
@@ -58,26 +61,34 @@ async def endless_audio(emu: DashScopeEmulator, plan_for: PlanFor, emit: Emit, n
     emit("endless_audio_bound_kib", round(cap / 1024), "KiB")
     try:
         for transport in TRANSPORTS:
-            child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "scripts.bench",
-                "--endless-child",
-                emu.base_url,
-                emu.api_key,
-                transport,
-                stdout=asyncio.subprocess.PIPE,
+            peak_kib, rss_kib, received_kib, stop_ms = await child_figures(
+                "--endless-child", emu.base_url, emu.api_key, transport
             )
-            out, _ = await child.communicate()
-            if child.returncode != 0:
-                raise RuntimeError(f"endless-audio run failed ({child.returncode})")
-            peak_kib, rss_kib, received_kib, stop_ms = (float(v) for v in out.decode().split())
             emit(f"endless_audio_peak_mem_kib_{transport}", round(peak_kib), "KiB")
             emit(f"endless_audio_rss_growth_kib_{transport}", round(rss_kib), "KiB")
             emit(f"endless_audio_received_kib_{transport}", round(received_kib), "KiB")
             emit(f"endless_audio_stopped_after_ms_{transport}", round(stop_ms), "ms")
     finally:
         emu.endless_audio = None
+
+
+async def child_figures(*arguments: str) -> list[float]:
+    """Run ``scripts.bench`` with ``arguments`` in a child process (so that only its own
+    allocations count) and return the figures it printed; one that fails or outlasts
+    ``CHILD_TIMEOUT`` raises ``RuntimeError``."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "scripts.bench", *arguments, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        async with asyncio.timeout(CHILD_TIMEOUT):
+            out, _ = await child.communicate()
+    except TimeoutError:
+        child.kill()
+        await child.wait()
+        raise RuntimeError(f"{arguments[0]} run took over {CHILD_TIMEOUT:g} s") from None
+    if child.returncode != 0:
+        raise RuntimeError(f"{arguments[0]} run failed ({child.returncode})")
+    return [float(value) for value in out.decode().split()]
 
 
 async def endless_child(base_url: str, api_key: str, transport: str, plan_for: PlanFor) -> None:

@@ -10,7 +10,7 @@ realtime audio is processed as it arrives.
 """
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 import statistics
 
@@ -60,14 +60,14 @@ async def _realtime(client: DashScopeClient, pcm: bytes, clock: _Clock) -> str:
 async def _measure(
     client: DashScopeClient,
     pcm: bytes,
-    path: Callable[[DashScopeClient, bytes, _Clock], object],
+    path: Callable[[DashScopeClient, bytes, _Clock], Awaitable[str]],
 ) -> float:
     """Median milliseconds from the end of speech to the transcript."""
     loop = asyncio.get_running_loop()
     figures = []
     for _ in range(RUNS):
         clock = _Clock()
-        text = await path(client, pcm, clock)  # type: ignore[misc]
+        text = await path(client, pcm, clock)
         assert text, "the emulator recognised nothing"
         figures.append((loop.time() - clock.end_of_speech) * 1000)
     return statistics.median(figures)
