@@ -40,11 +40,10 @@ def _ok(output: dict[str, Any] | None, count: int, rid: str) -> web.Response:
 
 async def handle_customization(emu: DashScopeEmulator, request: web.Request) -> web.StreamResponse:
     """Enrollment (``qwen-voice-enrollment``) and design (``qwen-voice-design``) actions."""
-    started = emu.now()
-    body = await emu.read_json(request)
-    model = body.get("model") if isinstance(body, dict) else None
-    kind = DESIGN if model == DESIGN_MODEL else ENROLLMENT
-    record = emu.record(request, kind, model if isinstance(model, str) else None, body, started)
+    record, body = await emu.open_request(
+        request, lambda model: DESIGN if model == DESIGN_MODEL else ENROLLMENT
+    )
+    model, kind = record.model, record.kind
     rid = request_id()
     if (refusal := await emu.admit(request, record, rid)) is not None:
         return refusal

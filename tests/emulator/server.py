@@ -1,6 +1,7 @@
 """The DashScope emulator: a real aiohttp server on loopback speaking the Qwen-TTS wire protocol."""
 
 import asyncio
+from collections.abc import Callable
 import time
 from typing import Any, Self
 
@@ -14,6 +15,8 @@ from .store import (
     DESIGN,
     ENROLLMENT,
     RECOGNITION,
+    SYNTHESIS,
+    SYNTHESIS_STREAM,
     PublishedAudio,
     RecordedHeaders,
     RecordedRequest,
@@ -202,17 +205,18 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
             return None
 
     async def open_request(
-        self, request: web.Request, kind: str
+        self, request: web.Request, kind_of: Callable[[str | None], str]
     ) -> tuple[RecordedRequest, dict[str, Any] | None]:
-        """Read the JSON body and record the request."""
+        """Read the JSON body once (None when it is not a JSON object) and record the request
+        as the kind ``kind_of`` tells from its model."""
         started = self.now()
         body = await self.read_json(request)
         if not isinstance(body, dict):
             body = None
         model = body.get("model") if body else None
-        return self.record(
-            request, kind, model if isinstance(model, str) else None, body, started
-        ), body
+        if not isinstance(model, str):
+            model = None
+        return self.record(request, kind_of(model), model, body, started), body
 
     async def response_pause(self) -> None:
         """The ``response_delay`` knob."""
@@ -274,13 +278,18 @@ class DashScopeEmulator(LatencyKnobs, FaultKnobs):
         return response
 
     async def _synthesis(self, request: web.Request) -> web.StreamResponse:
-        body = await self.read_json(request)
-        model = body.get("model") if isinstance(body, dict) else None
-        if isinstance(model, str) and "-asr-" in model:
-            assert isinstance(body, dict)
-            record = self.record(request, RECOGNITION, model, body, self.now())
+        """The generation URL: recognition for an ASR model, else (streaming) synthesis."""
+        sse = request.headers.get("X-DashScope-SSE", "").lower() == "enable"
+
+        def kind_of(model: str | None) -> str:
+            if model is not None and "-asr-" in model:
+                return RECOGNITION
+            return SYNTHESIS_STREAM if sse else SYNTHESIS
+
+        record, body = await self.open_request(request, kind_of)
+        if record.kind == RECOGNITION and body is not None:
             return await handle_recognition(self, request, record, body)
-        return await handle_synthesis(self, request)
+        return await handle_synthesis(self, request, record, body)
 
     async def _customization(self, request: web.Request) -> web.StreamResponse:
         return await handle_customization(self, request)

@@ -21,7 +21,7 @@ from .catalogue import (
 from .faults import default_message, status_for_code
 from .misbehaviour import forever, reset_connection, tone
 from .pacing import Pacer, generation_delay
-from .store import DOWNLOAD, SYNTHESIS, SYNTHESIS_STREAM, RecordedRequest, request_id
+from .store import DOWNLOAD, SYNTHESIS_STREAM, RecordedRequest, request_id
 from .wire import SSE_CONTENT_TYPE, dumps, error_body, sse_frame
 
 if TYPE_CHECKING:
@@ -122,11 +122,15 @@ def _audio_out(url: str, audio_id: str) -> dict[str, Any]:
     }
 
 
-async def handle_synthesis(emu: DashScopeEmulator, request: web.Request) -> web.StreamResponse:
-    """``POST /api/v1/services/aigc/multimodal-generation/generation``."""
-    stream = request.headers.get("X-DashScope-SSE", "").lower() == "enable"
-    kind = SYNTHESIS_STREAM if stream else SYNTHESIS
-    record, body = await emu.open_request(request, kind)
+async def handle_synthesis(
+    emu: DashScopeEmulator,
+    request: web.Request,
+    record: RecordedRequest,
+    body: dict[str, Any] | None,
+) -> web.StreamResponse:
+    """``POST /api/v1/services/aigc/multimodal-generation/generation`` with a TTS model (its
+    ``body`` as the server read it): a whole file, or an SSE stream (``synthesis_stream``)."""
+    stream = record.kind == SYNTHESIS_STREAM
     rid = request_id()
     if (refusal := await emu.admit(request, record, rid, sse=stream)) is not None:
         return refusal
